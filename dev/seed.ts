@@ -126,7 +126,9 @@ export const estateIds = {
 export function seedUser(alias: string): SeedUser {
   const user = users.find((candidate) => candidate.alias === alias);
   if (!user) {
-    throw new Error(`No seeded user "${alias}"; try one of: ${users.map((u) => u.alias).join(', ')}`);
+    throw new Error(
+      `No seeded user "${alias}"; try one of: ${users.map((u) => u.alias).join(', ')}`,
+    );
   }
   return user;
 }

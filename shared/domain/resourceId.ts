@@ -82,12 +82,20 @@ export function isSameResource(a: ResourceId, b: ResourceId): boolean {
 }
 
 function findProblem(raw: string, kind: ResourceKind): string | undefined {
-  if (typeof raw !== 'string' || raw.length === 0) {
+  if (!Object.hasOwn(resourceKinds, kind)) {
+    return 'the expected resource kind is unknown';
+  }
+  if (typeof raw !== 'string') {
+    return 'it is not a string';
+  }
+  if (raw.length === 0) {
     return 'it is empty';
   }
   if (raw.length > maxIdLength) {
     return `it is longer than ${maxIdLength} characters`;
   }
+  // Printable ASCII only: besides look-alikes, this keeps case folding below from turning a
+  // non-ASCII letter (the Kelvin sign, say) into an ASCII one.
   if (/[^\x21-\x7e]/.test(raw)) {
     return 'it contains white space, control or non-ASCII characters';
   }

@@ -26,6 +26,19 @@ export interface DocumentQuery {
 }
 
 /**
+ * A listing in a fixed order across all partitions, paged by position (keyset): each page is a
+ * fresh query that starts after the last item of the previous one.
+ */
+export interface OrderedDocumentQuery {
+  /** A condition on `c` using only `@name` parameters, e.g. `c.requesterId = @requesterId`. */
+  readonly where?: string;
+  readonly parameters?: DocumentQuery['parameters'];
+  /** Top-level property to sort on; ties are broken by `id`. */
+  readonly orderBy: string;
+  readonly direction: 'ascending' | 'descending';
+}
+
+/**
  * Documents with optimistic concurrency: every write is conditional on the version last read,
  * so that two writers racing on one document never both win.
  */
@@ -40,4 +53,6 @@ export interface DocumentStore<T extends { readonly id: string }> {
   tryDelete(id: string, etag: string): Promise<boolean>;
   /** Runs a parameterised query and returns one page of results. */
   query(query: DocumentQuery, page: PageRequest): Promise<Page<T>>;
+  /** Runs a parameterised query in a fixed order and returns one page of results. */
+  queryOrdered(query: OrderedDocumentQuery, page: PageRequest): Promise<Page<T>>;
 }

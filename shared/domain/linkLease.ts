@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { RequestId } from './ids.js';
+import type { VmResourceId } from './resourceId.js';
+import { formatResourceId, resourceKey } from './resourceId.js';
+
+/**
+ * Who holds a VM's shareable link. Bastion keeps one link per VM, so grants for the same VM share
+ * it; the link is deleted only when the last holder lets go. While `deleting`, nobody may join.
+ */
+export interface LinkLease {
+  /** SHA-256 of the VM's resource key (Cosmos ids cannot hold `/`). */
+  readonly id: string;
+  readonly vmId: string;
+  readonly bastionHostId: string;
+  /** Requests whose grants use the link. */
+  readonly holders: readonly RequestId[];
+  readonly state: 'held' | 'deleting';
+  readonly updatedAt: string;
+}
+
+/** The lease document id for a VM. */
+export function leaseIdOf(vm: VmResourceId): string {
+  return createHash('sha256').update(resourceKey(vm)).digest('hex');
+}
+
+/** A new lease held by one request. */
+export function newLease(
+  vm: VmResourceId,
+  bastionHostId: string,
+  holder: RequestId,
+  at: string,
+): LinkLease {
+  return {
+    id: leaseIdOf(vm),
+    vmId: formatResourceId(vm),
+    bastionHostId,
+    holders: [holder],
+    state: 'held',
+    updatedAt: at,
+  };
+}
+
+/** SHA-256 fingerprint of a link, the only form in which a link is ever kept. */
+export function fingerprintOf(url: string): string {
+  return `sha256:${createHash('sha256').update(url).digest('hex')}`;
+}
