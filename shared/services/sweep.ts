@@ -1,0 +1,108 @@
+import type { AccessRequest } from '../domain/accessRequest.js';
+import { BrokerError } from '../domain/errors.js';
+import { timeOut } from '../domain/requestTransitions.js';
+import { createLogger } from '../logger.js';
+import type { BrokerContext } from './brokerContext.js';
+import { timedOutEvent } from './decideRequest.js';
+import { queryAll } from './queryAll.js';
+import { reconcileLinks } from './reconcileLinks.js';
+import { revokeGrant } from './revokeGrant.js';
+import { updateRequest } from './updateRequest.js';
+
+const log = createLogger('sweep');
+
+/** Approved requests whose issuing has not finished after this long are queued again. */
+export const stalledIssueInMs = 2 * 60_000;
+
+/** What one sweep did. */
+export interface SweepReport {
+  readonly timedOut: number;
+  readonly ended: number;
+  readonly requeued: number;
+  readonly orphansRemoved: number;
+  readonly failures: number;
+}
+
+/**
+ * The every-minute safety net. It looks at state, never at "since the last run": every pending
+ * request past its deadline times out, every grant past its window (or asked to be revoked) is
+ * removed, every stalled issue is queued again, and every link no live grant owns is deleted.
+ */
+export async function sweep(context: BrokerContext): Promise<SweepReport> {
+  const now = context.clock.now();
+  let failures = 0;
+  const attempt = async (requestId: string, step: () => Promise<unknown>) => {
+    try {
+      await step();
+    } catch (caught) {
+      failures++;
+      const reason = caught instanceof BrokerError ? caught.code : 'unexpected';
+      log.warn('Sweep step failed; the next run retries', { requestId, reason });
+    }
+  };
+
+  const overdue = await findRequests(context, 'c.status = "pending" AND c.decideBy <= @now', now);
+  for (const request of overdue) {
+    await attempt(request.id, () => timeOutRequest(context, request.id, now));
+  }
+
+  const due = await findRequests(
+    context,
+    'c.status = "active" AND (c.expiresAt <= @now OR IS_DEFINED(c.revocation))',
+    now,
+  );
+  for (const request of due) {
+    await attempt(request.id, () => revokeGrant(context, request.id));
+  }
+
+  const stalledBefore = new Date(now.getTime() - stalledIssueInMs);
+  const stalled = await findRequests(
+    context,
+    'c.status = "approved" AND c.approvedAt <= @now',
+    stalledBefore,
+  );
+  for (const request of stalled) {
+    await attempt(request.id, () => context.queue.enqueueIssue({ requestId: request.id }));
+  }
+
+  const orphansRemoved = await reconcileLinks(context).catch((caught: unknown) => {
+    failures++;
+    log.warn('Link reconciliation failed; the next run retries', {
+      reason: caught instanceof BrokerError ? caught.code : 'unexpected',
+    });
+    return 0;
+  });
+
+  const report = {
+    timedOut: overdue.length,
+    ended: due.length,
+    requeued: stalled.length,
+    orphansRemoved,
+    failures,
+  };
+  log.info('Sweep finished', report);
+  return report;
+}
+
+async function findRequests(
+  context: BrokerContext,
+  condition: string,
+  now: Date,
+): Promise<AccessRequest[]> {
+  return queryAll(context.requests, {
+    text: `SELECT * FROM c WHERE ${condition}`,
+    parameters: [{ name: '@now', value: now.toISOString() }],
+  });
+}
+
+async function timeOutRequest(context: BrokerContext, requestId: string, now: Date) {
+  const at = now.toISOString();
+  const update = await updateRequest(context.requests, requestId, (current) =>
+    current.status === 'pending' && new Date(current.decideBy) <= now
+      ? timeOut(current, at)
+      : undefined,
+  );
+  if (update.changed) {
+    await context.audit.append(timedOutEvent(update.after));
+  }
+}
