@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '../shared/domain/clock.js';
 import { allFunctions } from '../functions/allFunctions.js';
 import { resetBroker } from '../shared/broker.js';
 import { startAzurite } from './azurite.js';
@@ -32,8 +33,10 @@ export interface EmbeddedDefaultOptions {
   readonly ports: EmbeddedDefaultPorts;
   /** Access policy file; the seeded one by default. */
   readonly policyPath?: string;
-  /** Whether timers fire on schedule (tests fire them by hand). */
-  readonly runTimers: boolean;
+  /** Whether timers fire on schedule and queues are polled (tests drive both by hand). */
+  readonly automatic: boolean;
+  /** The broker's source of time; the machine's clock by default. */
+  readonly clock?: Clock;
 }
 
 /** A running embedded default: the broker on the local host and everything it talks to. */
@@ -80,13 +83,13 @@ export async function startEmbeddedDefault(
     AzureWebJobsStorage: storage.connectionString,
     BROKER_POLICY_PATH: options.policyPath ?? seededPolicyPath,
   });
-  await resetBroker();
+  await resetBroker({ clock: options.clock });
 
   const host = await startLocalHost({
     functions: allFunctions,
     port: options.ports.functions,
     storageConnection: storage.connectionString,
-    runTimers: options.runTimers,
+    automatic: options.automatic,
   });
 
   return {
@@ -96,7 +99,7 @@ export async function startEmbeddedDefault(
     storageConnection: storage.connectionString,
     async close() {
       await host.close();
-      await resetBroker();
+      await resetBroker({ clock: options.clock });
       await Promise.all([azure.close(), cosmos.close(), storage.close()]);
     },
   };

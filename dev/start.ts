@@ -2,7 +2,7 @@ import { estateIds, users } from './seed.js';
 import { standardPorts, startEmbeddedDefault } from './embeddedDefault.js';
 
 /** `npm start`: the broker on its embedded defaults, with everything it needs, on loopback. */
-const running = await startEmbeddedDefault({ ports: standardPorts, runTimers: true });
+const running = await startEmbeddedDefault({ ports: standardPorts, automatic: true });
 const api = running.host.apiUrl;
 
 const userLines = users.map((user) => `    ${user.alias.padEnd(8)} ${user.description}`);

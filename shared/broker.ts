@@ -12,6 +12,7 @@ import { StorageGrantQueue } from './adapters/storage/storageGrantQueue.js';
 import type { BrokerSettings } from './config.js';
 import { loadSettings } from './config.js';
 import type { AccessRequest } from './domain/accessRequest.js';
+import type { Clock } from './domain/clock.js';
 import { systemClock } from './domain/clock.js';
 import { randomIdGenerator } from './domain/ids.js';
 import type { LinkLease } from './domain/linkLease.js';
@@ -35,20 +36,27 @@ export interface Broker {
   close(): Promise<void>;
 }
 
+/** What the host may choose about the broker beyond settings: the source of time. */
+export interface BrokerOptions {
+  readonly clock?: Clock;
+}
+
 const log = createLogger('broker');
 let current: Promise<Broker> | undefined;
+let options: BrokerOptions = {};
 
 /** The process's broker, built on first use from the settings (app settings in Azure). */
 export function getBroker(): Promise<Broker> {
-  current ??= createBroker(loadSettings()).catch((caught: unknown) => {
+  current ??= createBroker(loadSettings(), options).catch((caught: unknown) => {
     current = undefined;
     throw caught;
   });
   return current;
 }
 
-/** Drops the process's broker (tests and the local host, between runs). */
-export async function resetBroker(): Promise<void> {
+/** Drops the process's broker and builds the next one with `next` (local host and tests). */
+export async function resetBroker(next: BrokerOptions = {}): Promise<void> {
+  options = next;
   const previous = current;
   current = undefined;
   if (previous) {
@@ -57,7 +65,10 @@ export async function resetBroker(): Promise<void> {
 }
 
 /** Wires the adapters to the services. Every adapter points at Azure or the emulator by settings. */
-export async function createBroker(settings: BrokerSettings): Promise<Broker> {
+export async function createBroker(
+  settings: BrokerSettings,
+  { clock = systemClock }: BrokerOptions = {},
+): Promise<Broker> {
   const policy = await loadPolicy(settings.policyPath);
   const credential = createAzureCredential({
     tenantId: settings.tenantId,
@@ -69,14 +80,14 @@ export async function createBroker(settings: BrokerSettings): Promise<Broker> {
       ? { endpoint: settings.cosmos.endpoint, key: settings.cosmos.key }
       : { endpoint: settings.cosmos.endpoint, aadCredentials: credential },
   );
-  const queue = await StorageGrantQueue.connect(settings.storageConnection);
+  const queue = await StorageGrantQueue.connect(settings.storageConnection, clock);
   const context: BrokerContext = {
-    clock: systemClock,
+    clock,
     ids: randomIdGenerator,
     policy,
     requests: new CosmosDocumentStore<AccessRequest>(database.requests),
     leases: new CosmosDocumentStore<LinkLease>(database.leases),
-    audit: new CosmosAuditLog(database.audit, systemClock, randomIdGenerator),
+    audit: new CosmosAuditLog(database.audit, clock, randomIdGenerator),
     directory: new GraphDirectory(credential, { baseUrl: `${settings.graphEndpoint}/v1.0` }),
     links: new BastionLinkGateway(credential, { endpoint: settings.armEndpoint }),
     queue,

@@ -22,8 +22,8 @@ export interface LocalHostOptions {
   readonly port: number;
   /** Connection string of the storage account that queue triggers read. */
   readonly storageConnection: string;
-  /** Whether timers fire on their schedules (tests fire them by hand). */
-  readonly runTimers: boolean;
+  /** Whether timers fire on their schedules and queues are polled (tests drive them by hand). */
+  readonly automatic: boolean;
   readonly queuePollIntervalInMs?: number;
 }
 
@@ -60,6 +60,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const { handler, queueName } = definition.options;
       queues.push(
         startQueueTrigger({
+          autoStart: options.automatic,
           connectionString: options.storageConnection,
           queueName,
           pollIntervalInMs: options.queuePollIntervalInMs ?? 250,
@@ -89,13 +90,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         await handler(timer, invocationContextFor(definition.name, {}));
       };
       timers.set(definition.name, run);
-      if (options.runTimers) {
+      if (options.automatic) {
         stopTimers.push(scheduleTimer(definition.name, schedule, run));
       }
     }
   }
 
-  const server = createServer((incoming, outgoing) => {
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (incoming, outgoing) => {
     void serveHttp(routes, incoming, outgoing, `http://${incoming.headers.host ?? 'localhost'}`);
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));

@@ -53,9 +53,13 @@ const log = createLogger('queue-trigger');
  * visibility timeout, and once it has failed `maxDequeueCount` times move it to `<queue>-poison`.
  * A message that cannot be decoded goes to the poison queue at once.
  */
-export function startQueueTrigger(options: QueueTriggerOptions): QueueTrigger {
+export function startQueueTrigger(
+  options: QueueTriggerOptions & { readonly autoStart?: boolean },
+): QueueTrigger {
   const poller = new QueuePoller(options);
-  poller.start();
+  if (options.autoStart ?? true) {
+    poller.start();
+  }
   return poller;
 }
 

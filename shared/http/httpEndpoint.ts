@@ -13,7 +13,6 @@ export interface HttpInput {
   readonly url: string;
   readonly headers: { get(name: string): string | null };
   readonly params: Record<string, string>;
-  readonly query: URLSearchParams;
   text(): Promise<string>;
 }
 
@@ -62,7 +61,11 @@ export function authenticatedEndpoint<B = undefined, Q = undefined>(spec: Endpoi
       const broker = await getBroker();
       const caller = await authenticate(broker, input, path);
       const params = parseParams(spec.params, input.params);
-      const query = parseWith(spec.query, queryObjectOf(input.query), 'query') as Q;
+      const query = parseWith(
+        spec.query,
+        queryObjectOf(new URL(input.url).searchParams),
+        'query',
+      ) as Q;
       const body = (await readBody(spec.body, input)) as B;
       const result = await spec.run({ broker, caller, body, query, params });
       return jsonResponse(result.status, result.json, result.headers);

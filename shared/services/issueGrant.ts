@@ -63,7 +63,7 @@ export async function issueGrant(
   try {
     url = (await context.links.createLink(evaluation.bastion, vm)).url;
   } catch (caught) {
-    if (attempt.finalAttempt || !isRetryable(caught)) {
+    if (attempt.finalAttempt || isRefusal(caught)) {
       return fail(context, requestId, 'Azure Bastion did not issue the shareable link.');
     }
     throw caught;
@@ -117,11 +117,8 @@ async function fail(
   return update.after;
 }
 
-/** Whether trying again later may succeed: throttling, server errors and unreachable services. */
-export function isRetryable(caught: unknown): boolean {
-  if (!(caught instanceof UpstreamError)) {
-    return false;
-  }
-  const status = caught.upstreamStatus;
-  return status === undefined || status === 408 || status === 429 || status >= 500;
+/** Whether Azure refused for good (a 4xx other than throttling or timeout): retrying is futile. */
+export function isRefusal(caught: unknown): boolean {
+  const status = caught instanceof UpstreamError ? caught.upstreamStatus : undefined;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

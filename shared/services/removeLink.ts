@@ -14,7 +14,10 @@ export async function removeLink(
   vm: VmResourceId,
   requestId: string | undefined,
 ): Promise<void> {
-  await context.links.deleteLink(bastion, vm);
+  const link = await context.links.getLink(bastion, vm);
+  if (link) {
+    await context.links.deleteLink(bastion, vm, link.url);
+  }
 
   const sessions = await context.links.listSessions(bastion);
   const onVm = sessions.filter((session) => {
