@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration, tryParseDuration } from './duration.js';
 import { ValidationError } from './errors.js';
 import type { BastionHostId, VmResourceId } from './resourceId.js';
-import { parseResourceId, tryParseResourceId } from './resourceId.js';
+import { parseResourceId, resourceKey, tryParseResourceId } from './resourceId.js';
 
 const groupId = z.guid().transform((id) => id.toLowerCase());
 
@@ -108,7 +108,7 @@ export function bastionHostsOf(policy: AccessPolicy): BastionHostId[] {
   const byKey = new Map<string, BastionHostId>();
   for (const rule of policy.rules) {
     const bastion = parseResourceId(rule.bastionHostId, 'bastionHost');
-    byKey.set(rule.bastionHostId.toLowerCase(), bastion);
+    byKey.set(resourceKey(bastion), bastion);
   }
   return [...byKey.values()];
 }
