@@ -7,10 +7,8 @@ import { startCosmosEmulator } from '../../dev/cosmos.js';
 import type { CosmosEmulator } from '../../dev/cosmos.js';
 import { openBrokerDatabase } from '../../shared/adapters/cosmos/cosmosDatabase.js';
 import type { BrokerDatabase } from '../../shared/adapters/cosmos/cosmosDatabase.js';
-import {
-  CosmosDocumentStore,
-  toCosmosUpstreamError,
-} from '../../shared/adapters/cosmos/cosmosDocumentStore.js';
+import { CosmosDocumentStore } from '../../shared/adapters/cosmos/cosmosDocumentStore.js';
+import { toCosmosUpstreamError } from '../../shared/adapters/cosmos/cosmosFailure.js';
 import { UpstreamError, ValidationError } from '../../shared/domain/errors.js';
 import type { DocumentStore, Page } from '../../shared/services/ports/documentStore.js';
 

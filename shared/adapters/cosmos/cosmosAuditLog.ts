@@ -13,14 +13,8 @@ import { UpstreamError } from '../../domain/errors.js';
 import type { IdGenerator } from '../../domain/ids.js';
 import type { AuditLog } from '../../services/ports/auditLog.js';
 import type { Page, PageRequest } from '../../services/ports/documentStore.js';
-import {
-  decodePageToken,
-  encodePageToken,
-  invalidToken,
-  isCosmosStatus,
-  toCosmosUpstreamError,
-  verifyPageLimit,
-} from './cosmosDocumentStore.js';
+import { isCosmosStatus, toCosmosUpstreamError } from './cosmosFailure.js';
+import { decodePageToken, encodePageToken, invalidToken, verifyPageLimit } from './pageToken.js';
 
 /** An audit record as stored: the record plus look-up fields that the hash does not cover. */
 interface StoredAuditRecord extends AuditRecord {

@@ -2,7 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import type { Container, ContainerDefinition, Database, RetryOptions } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/core-auth';
 import { UpstreamError } from '../../domain/errors.js';
-import { toCosmosUpstreamError } from './cosmosDocumentStore.js';
+import { toCosmosUpstreamError } from './cosmosFailure.js';
 
 /** Default name of the broker's database. */
 export const brokerDatabaseId = 'bastion-jit';

@@ -1,5 +1,7 @@
 import type { Container, FeedOptions, JSONValue, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import { UpstreamError, ValidationError } from '../../domain/errors.js';
+import { isCosmosStatus, toCosmosUpstreamError, withoutSystemProperties } from './cosmosFailure.js';
+import { decodePageToken, encodePageToken, invalidToken, verifyPageLimit } from './pageToken.js';
 import type {
   DocumentQuery,
   DocumentStore,
@@ -217,84 +219,4 @@ function toVersioned<T>(resource: unknown): Versioned<T> {
     throw new UpstreamError('cosmos', 'Cosmos DB answered a write without the document version.');
   }
   return { value: withoutSystemProperties<T>(stored), etag: stored._etag };
-}
-
-/** Cosmos DB system properties, never handed to callers. */
-const systemProperties = new Set(['_rid', '_self', '_etag', '_attachments', '_ts']);
-
-/** A copy of a stored resource without the Cosmos DB system properties. */
-export function withoutSystemProperties<T>(resource: Record<string, unknown>): T {
-  const entries = Object.entries(resource).filter(([key]) => !systemProperties.has(key));
-  return Object.fromEntries(entries) as T;
-}
-
-/** The HTTP status a Cosmos DB SDK error carries, if it got an answer. */
-export function cosmosStatusOf(caught: unknown): number | undefined {
-  const code = (caught as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** Whether a Cosmos DB SDK error is an answer with this HTTP status. */
-export function isCosmosStatus(caught: unknown, status: number): boolean {
-  return cosmosStatusOf(caught) === status;
-}
-
-/**
- * An UpstreamError for a failed Cosmos DB call: the status, sub-status and activity id are kept
- * (to find the call in Azure's diagnostics) but never the response body.
- */
-export function toCosmosUpstreamError(caught: unknown, operation: string): UpstreamError {
-  const status = cosmosStatusOf(caught);
-  const failure = caught as { substatus?: unknown; activityId?: unknown; retryAfterInMs?: unknown };
-  const retryAfterInMs =
-    typeof failure?.retryAfterInMs === 'number' && failure.retryAfterInMs > 0
-      ? failure.retryAfterInMs
-      : undefined;
-  const answer = status === undefined ? 'no answer' : `status ${status}`;
-  const substatus = typeof failure?.substatus === 'number' ? `/${failure.substatus}` : '';
-  const activity =
-    typeof failure?.activityId === 'string' ? `, activity ${failure.activityId}` : '';
-
-  const cause = new Error(`Cosmos DB ${answer}${substatus}${activity}`);
-  const busy = status === 429 ? ' because it is busy; try again later' : '';
-  return new UpstreamError('cosmos', `Cosmos DB could not ${operation}${busy} (${answer}).`, {
-    cause,
-    retryAfterInMs,
-    upstreamStatus: status,
-  });
-}
-
-/** Throws a ValidationError unless a page size is a whole number from 1 to 100. */
-export function verifyPageLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new ValidationError('The page size must be a whole number from 1 to 100.', [
-      { field: 'limit', message: 'must be 1–100' },
-    ]);
-  }
-}
-
-/** An opaque continuation token: base64url of the JSON of `position`. */
-export function encodePageToken(position: unknown): string {
-  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
-}
-
-/** The JSON inside a continuation token; throws `invalid-continuation-token` if there is none. */
-export function decodePageToken(token: string): unknown {
-  if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{1,12000}$/.test(token)) {
-    throw invalidToken('it is not base64url text of a sensible length');
-  }
-  try {
-    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidToken('it does not decode');
-  }
-}
-
-/** A ValidationError with code `invalid-continuation-token`. */
-export function invalidToken(reason: string): ValidationError {
-  return new ValidationError(
-    `The continuation token is not valid: ${reason}.`,
-    [{ field: 'continuationToken', message: reason }],
-    'invalid-continuation-token',
-  );
 }
