@@ -35,12 +35,15 @@ async function tokenFor(user: string): Promise<string> {
 }
 
 async function waitFor<T>(what: string, timeoutInMs: number, probe: () => Promise<T | undefined>) {
-  const deadline = Date.now() + timeoutInMs;
-  while (Date.now() < deadline) {
+  const started = Date.now();
+  while (Date.now() < started + timeoutInMs) {
     const value = await probe();
     if (value !== undefined) {
+      process.stdout.write('\n');
       return value;
     }
+    const waited = Math.round((Date.now() - started) / 1000);
+    process.stdout.write(`\r  … waiting for ${what} (${waited} s)`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   throw new StepFailed(`Timed out waiting for ${what}.`);
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
   const sessions = (await call(`${azure}/_emulator/sessions`)) as unknown[];
   check(sessions.length > 0, `${sessions.length} live session(s) on the Bastion host`);
 
-  step('Waiting for the one-minute window to end');
+  step('Waiting for the one-minute window to end (about a minute)');
   const ended = await waitFor('the grant to expire', 120_000, async () => {
     const view = (await call(requestUrl, { token: alice })) as RequestView;
     return view.status === 'expired' ? view : undefined;

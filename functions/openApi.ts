@@ -1,5 +1,5 @@
 import { buildOpenApiDocument } from '../shared/http/openApi.js';
-import { jsonResponse } from '../shared/http/httpEndpoint.js';
+import { failure, jsonResponse } from '../shared/http/httpEndpoint.js';
 import type { FunctionDefinition } from './functionDefinition.js';
 
 let document: object | undefined;
@@ -13,8 +13,12 @@ export const openApiFunction: FunctionDefinition = {
     route: 'openapi.json',
     authLevel: 'anonymous',
     handler: async () => {
-      document ??= buildOpenApiDocument();
-      return jsonResponse(200, document);
+      try {
+        document ??= buildOpenApiDocument();
+        return jsonResponse(200, document);
+      } catch (caught) {
+        return failure(caught, '/api/openapi.json');
+      }
     },
   },
 };

@@ -2,6 +2,7 @@ import { queryAudit } from '../shared/services/queryAudit.js';
 import { authenticatedEndpoint } from '../shared/http/httpEndpoint.js';
 import { auditQuerySchema } from '../shared/http/schemas.js';
 import { ValidationError } from '../shared/domain/errors.js';
+import { formatResourceId, parseResourceId } from '../shared/domain/resourceId.js';
 import type { FunctionDefinition } from './functionDefinition.js';
 
 const defaultWindowInMs = 30 * 24 * 3600 * 1000;
@@ -29,7 +30,11 @@ export const queryAuditFunction: FunctionDefinition = {
           from,
           to,
           ...(query.actor === undefined ? {} : { actorId: query.actor.toLowerCase() }),
-          ...(query.vmId === undefined ? {} : { vmId: query.vmId }),
+          ...(query.vmId === undefined
+            ? {}
+            : {
+                vmId: formatResourceId(parseResourceId(query.vmId, 'virtualMachine', 'query.vmId')),
+              }),
           ...(query.requestId === undefined ? {} : { requestId: query.requestId }),
           ...(query.action === undefined ? {} : { action: query.action }),
         };

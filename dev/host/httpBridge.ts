@@ -37,10 +37,13 @@ export async function serveHttp(
     const path = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : undefined;
     const candidates = path === undefined ? [] : routes.filter((route) => route.route.match(path));
     const route = candidates.find((candidate) => candidate.methods.includes(method));
+    if (!route && candidates.length > 0) {
+      const allowed = [...new Set(candidates.flatMap((candidate) => candidate.methods))];
+      outgoing.setHeader('allow', allowed.join(', '));
+      throw new BrokerError('method-not-allowed', 405, `${method} is not allowed here.`);
+    }
     if (!route) {
-      throw candidates.length > 0
-        ? new BrokerError('method-not-allowed', 405, `${method} is not allowed here.`)
-        : new BrokerError('not-found', 404, 'There is no such endpoint.');
+      throw new BrokerError('not-found', 404, 'There is no such endpoint.');
     }
 
     const body = await readBody(incoming);
@@ -57,7 +60,8 @@ export async function serveHttp(
     await writeResponse(outgoing, response);
   } catch (caught) {
     const problem = toProblemResponse(caught, url.pathname);
-    outgoing.writeHead(problem.status, problem.headers).end(problem.body);
+    outgoing.writeHead(problem.status, { ...outgoing.getHeaders(), ...problem.headers });
+    outgoing.end(problem.body);
   }
 }
 

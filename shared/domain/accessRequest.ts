@@ -26,7 +26,10 @@ export type Protocol = 'ssh' | 'rdp';
 export interface Decision {
   readonly approverId: PrincipalId;
   readonly decidedAt: string;
+  /** What an approver added to an approval. */
   readonly comment?: string;
+  /** Why a denial was given. */
+  readonly reason?: string;
 }
 
 /** What the broker issued in Azure for an approved request, and how far removing it has got. */

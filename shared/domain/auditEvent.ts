@@ -14,6 +14,7 @@ export const auditActions = [
   'grant.revoked',
   'grant.expired',
   'grant.orphanRemoved',
+  'link.deleted',
   'sessions.disconnected',
   'policy.loaded',
   'auth.rejected',

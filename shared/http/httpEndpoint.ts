@@ -107,7 +107,8 @@ async function authenticate(broker: Broker, input: HttpInput, path: string): Pro
   try {
     return await broker.tokens.authenticate(input.headers.get('authorization'));
   } catch (caught) {
-    if (caught instanceof BrokerError && caught.status === 401) {
+    // A call without any bearer token is not evidence of anything; a refused token is.
+    if (caught instanceof BrokerError && caught.status === 401 && caught.code !== 'token-missing') {
       await broker.context.audit
         .append({
           action: 'auth.rejected',

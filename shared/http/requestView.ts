@@ -28,6 +28,8 @@ export function toRequestView(request: AccessRequest, link?: string): RequestVie
     ...optional('endedAt', request.endedAt),
     revocationPending: request.status === 'active' && request.revocation !== undefined,
     ...optional('revocationAttempts', request.revocation?.attempts),
+    ...optional('revokedBy', request.revocation?.requestedBy),
+    ...optional('revocationReason', request.revocation?.reason),
     ...optional('failureReason', request.grant?.failureReason),
     ...optional('link', link),
   };

@@ -1,3 +1,4 @@
+import './openApiZod.js';
 import { z } from 'zod';
 import { requestStatuses } from '../domain/accessRequest.js';
 import { auditActions } from '../domain/auditEvent.js';
@@ -66,6 +67,7 @@ const decisionSchema = z.object({
   approverId: z.string(),
   decidedAt: z.string(),
   comment: z.string().optional(),
+  reason: z.string().optional(),
 });
 
 /** An access request as the API shows it. */
@@ -90,6 +92,8 @@ export const requestViewSchema = z.object({
   endedAt: z.string().optional(),
   revocationPending: z.boolean(),
   revocationAttempts: z.number().int().optional(),
+  revokedBy: z.string().optional().describe('Who asked for the grant to end, or "system"'),
+  revocationReason: z.string().optional(),
   failureReason: z.string().optional(),
   link: z.string().optional().describe('The shareable link: only for the requester, while active'),
 });

@@ -3,6 +3,7 @@ import type { Caller } from '../domain/caller.js';
 import { AccessDeniedError } from '../domain/errors.js';
 import { cancel } from '../domain/requestTransitions.js';
 import type { BrokerContext } from './brokerContext.js';
+import { relationTo } from './requestAccess.js';
 import { getRequestOrThrow, updateRequest } from './updateRequest.js';
 
 /**
@@ -15,7 +16,7 @@ export async function cancelRequest(
   requestId: string,
 ): Promise<AccessRequest> {
   const { value: request } = await getRequestOrThrow(context.requests, requestId);
-  if (request.requesterId !== caller.id) {
+  if (!(await relationTo(context, caller, request)).isRequester) {
     throw new AccessDeniedError('Only the requester can cancel a request.', 'not-the-requester');
   }
 

@@ -3,6 +3,7 @@ import type { Caller } from '../domain/caller.js';
 import { AccessDeniedError, ConflictError } from '../domain/errors.js';
 import { approve, deny, timeOut } from '../domain/requestTransitions.js';
 import type { BrokerContext } from './brokerContext.js';
+import { relationTo } from './requestAccess.js';
 import { getRequestOrThrow, updateRequest } from './updateRequest.js';
 
 /** An approver's verdict on a pending request. */
@@ -31,11 +32,10 @@ export async function decideRequest(
   const decision: Decision = {
     approverId: caller.id,
     decidedAt: decidedAt.toISOString(),
-    ...(verdict.kind === 'approve'
-      ? verdict.comment === undefined
-        ? {}
-        : { comment: verdict.comment }
-      : { comment: verdict.reason }),
+    ...(verdict.kind === 'deny' ? { reason: verdict.reason } : {}),
+    ...(verdict.kind === 'approve' && verdict.comment !== undefined
+      ? { comment: verdict.comment }
+      : {}),
   };
 
   let timedOut = false;
@@ -65,11 +65,11 @@ async function verifyMayDecide(
   caller: Caller,
   request: AccessRequest,
 ): Promise<void> {
-  if (caller.id === request.requesterId) {
+  const relation = await relationTo(context, caller, request);
+  if (relation.isRequester) {
     throw new AccessDeniedError('You cannot decide your own request.', 'own-request');
   }
-  const groups = await context.directory.checkMemberGroups(caller.id, request.approverGroupIds);
-  if (groups.length === 0) {
+  if (!relation.isApprover) {
     throw new AccessDeniedError('You are not an approver for this request.', 'not-an-approver');
   }
 }
@@ -97,7 +97,7 @@ async function auditDecision(
     details: {
       approvals: request.approvals.length,
       required: request.approvalsRequired,
-      comment: verdict.comment ?? null,
+      ...(verdict.comment === undefined ? {} : { comment: verdict.comment }),
     },
   });
   if (request.status === 'approved') {

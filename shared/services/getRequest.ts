@@ -1,10 +1,9 @@
 import type { AccessRequest } from '../domain/accessRequest.js';
 import type { Caller } from '../domain/caller.js';
-import { appRoles, hasRole } from '../domain/caller.js';
-import { NotFoundError } from '../domain/errors.js';
 import { fingerprintOf } from '../domain/linkLease.js';
 import { parseResourceId } from '../domain/resourceId.js';
 import type { BrokerContext } from './brokerContext.js';
+import { relationTo } from './requestAccess.js';
 import { getRequestOrThrow } from './updateRequest.js';
 
 /** A request as one caller may see it; `link` only for its requester while the grant is live. */
@@ -24,9 +23,7 @@ export async function getRequest(
   requestId: string,
 ): Promise<RequestForCaller> {
   const { value: request } = await getRequestOrThrow(context.requests, requestId);
-  if (!(await maySee(context, caller, request))) {
-    throw new NotFoundError(`There is no request ${requestId}.`, 'request-not-found');
-  }
+  await relationTo(context, caller, request);
   if (!isLinkVisibleTo(caller, request)) {
     return { request };
   }
@@ -47,19 +44,4 @@ function isLinkVisibleTo(caller: Caller, request: AccessRequest): boolean {
     request.revocation === undefined &&
     request.grant?.linkFingerprint !== undefined
   );
-}
-
-async function maySee(
-  context: BrokerContext,
-  caller: Caller,
-  request: AccessRequest,
-): Promise<boolean> {
-  if (request.requesterId === caller.id) {
-    return true;
-  }
-  if (hasRole(caller, appRoles.auditReader) || hasRole(caller, appRoles.admin)) {
-    return true;
-  }
-  const groups = await context.directory.checkMemberGroups(caller.id, request.approverGroupIds);
-  return groups.length > 0;
 }

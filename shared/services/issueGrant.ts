@@ -64,7 +64,8 @@ export async function issueGrant(
     url = (await context.links.createLink(evaluation.bastion, vm)).url;
   } catch (caught) {
     if (attempt.finalAttempt || isRefusal(caught)) {
-      return fail(context, requestId, 'Azure Bastion did not issue the shareable link.');
+      const why = caught instanceof UpstreamError ? ` ${caught.message}` : '';
+      return fail(context, requestId, `Azure Bastion did not issue the shareable link.${why}`);
     }
     throw caught;
   }

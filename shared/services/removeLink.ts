@@ -1,4 +1,5 @@
 import { UpstreamError } from '../domain/errors.js';
+import { fingerprintOf } from '../domain/linkLease.js';
 import type { BastionHostId, VmResourceId } from '../domain/resourceId.js';
 import { formatResourceId, isSameResource, tryParseResourceId } from '../domain/resourceId.js';
 import type { BrokerContext } from './brokerContext.js';
@@ -17,6 +18,14 @@ export async function removeLink(
   const link = await context.links.getLink(bastion, vm);
   if (link) {
     await context.links.deleteLink(bastion, vm, link.url);
+    await context.audit.append({
+      action: 'link.deleted',
+      actorId: 'system',
+      vmId: formatResourceId(vm),
+      ...(requestId === undefined ? {} : { requestId }),
+      message: `Deleted the shareable link of ${formatResourceId(vm)}; Azure confirmed it is gone.`,
+      details: { linkFingerprint: fingerprintOf(link.url) },
+    });
   }
 
   const sessions = await context.links.listSessions(bastion);

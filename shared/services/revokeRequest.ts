@@ -1,9 +1,9 @@
 import type { AccessRequest } from '../domain/accessRequest.js';
 import type { Caller } from '../domain/caller.js';
-import { appRoles, hasRole } from '../domain/caller.js';
 import { AccessDeniedError } from '../domain/errors.js';
 import { requestRevocation } from '../domain/requestTransitions.js';
 import type { BrokerContext } from './brokerContext.js';
+import { relationTo } from './requestAccess.js';
 import { getRequestOrThrow, updateRequest } from './updateRequest.js';
 
 /**
@@ -46,11 +46,8 @@ async function verifyMayRevoke(
   caller: Caller,
   request: AccessRequest,
 ): Promise<void> {
-  if (request.requesterId === caller.id || hasRole(caller, appRoles.admin)) {
-    return;
-  }
-  const groups = await context.directory.checkMemberGroups(caller.id, request.approverGroupIds);
-  if (groups.length === 0) {
+  const relation = await relationTo(context, caller, request);
+  if (!relation.isRequester && !relation.isApprover && !relation.isAdmin) {
     throw new AccessDeniedError('You may not revoke this grant.', 'not-allowed-to-revoke');
   }
 }

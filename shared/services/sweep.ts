@@ -80,7 +80,9 @@ export async function sweep(context: BrokerContext): Promise<SweepReport> {
     orphansRemoved,
     failures,
   };
-  log.info('Sweep finished', report);
+  if (Object.values(report).some((count) => count > 0)) {
+    log.info('Sweep finished', report);
+  }
   return report;
 }
 

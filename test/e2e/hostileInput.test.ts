@@ -303,6 +303,22 @@ const cases: HostileCase[] = [
   },
   { name: 'method: DELETE', method: 'DELETE', path: '/requests', call: as('alice'), status: 405 },
   {
+    name: 'approve: by an outsider',
+    method: 'POST',
+    path: () => `/requests/${pendingId}/approve`,
+    call: as('mallory', { body: {} }),
+    status: 404,
+    code: 'request-not-found',
+  },
+  {
+    name: 'audit: vmId not a VM id',
+    method: 'GET',
+    path: '/audit?vmId=notanid',
+    call: as('erin'),
+    status: 400,
+    field: 'query.vmId',
+  },
+  {
     name: 'approve: comment not a string',
     method: 'POST',
     path: () => `/requests/${pendingId}/approve`,
@@ -455,6 +471,27 @@ describe('hostile input', () => {
       assert.doesNotMatch(JSON.stringify(answer.json), /\bat .+\.(ts|js):\d+/, 'no stack trace');
     });
   }
+
+  it('refuses an audit continuation token replayed with other filters', async () => {
+    const erin = await broker.tokenFor('erin');
+    const first = await broker.call('GET', '/audit?limit=1', { token: erin });
+    const token = encodeURIComponent(first.json.continuationToken as string);
+    const replayed = await broker.call(
+      'GET',
+      `/audit?limit=1&actor=system&continuationToken=${token}`,
+      {
+        token: erin,
+      },
+    );
+    assert.equal(replayed.status, 400);
+    assert.equal(replayed.json.code, 'invalid-continuation-token');
+  });
+
+  it('names the allowed methods when a method is not allowed', async () => {
+    const answer = await broker.call('PUT', '/requests', await as('alice')(broker));
+    assert.equal(answer.status, 405);
+    assert.equal(answer.headers.get('allow'), 'POST, GET');
+  });
 
   it('stored nothing for any of them', async () => {
     const mine = await broker.call('GET', '/requests?scope=mine', {

@@ -188,8 +188,8 @@ describe('the access lifecycle on the embedded default', () => {
       const answer = await broker.call('POST', `/requests/${id}/cancel`, {
         token: await broker.tokenFor('bob'),
       });
-      assert.equal(answer.status, 403);
-      assert.equal(answer.json.code, 'not-the-requester');
+      assert.equal(answer.status, 404, 'an outsider cannot even tell the request exists');
+      assert.equal(answer.json.code, 'request-not-found');
       assert.equal(await statusOf(broker, id), 'pending');
     });
   });
@@ -255,7 +255,7 @@ describe('the access lifecycle on the embedded default', () => {
       const answer = await broker.call('POST', `/requests/${id}/revoke`, {
         token: await broker.tokenFor('bob'),
       });
-      assert.equal(answer.status, 403);
+      assert.equal(answer.status, 404);
       assert.equal(await statusOf(broker, id), 'active');
       await broker.call('POST', `/requests/${id}/revoke`, {
         token: await broker.tokenFor('alice'),
@@ -305,12 +305,29 @@ describe('the access lifecycle on the embedded default', () => {
 
     it('refuses approval by someone outside the approver groups', async () => {
       const id = await aPendingRequest(broker);
-      const answer = await broker.call('POST', `/requests/${id}/approve`, {
-        token: await broker.tokenFor('bob'),
-        body: {},
-      });
-      assert.equal(answer.status, 403);
-      assert.equal(answer.json.code, 'not-an-approver');
+      const approve = async (alias: string) =>
+        broker.call('POST', `/requests/${id}/approve`, {
+          token: await broker.tokenFor(alias),
+          body: {},
+        });
+      const auditor = await approve('erin');
+      assert.equal(auditor.status, 403);
+      assert.equal(auditor.json.code, 'not-an-approver');
+      const outsider = await approve('bob');
+      assert.equal(outsider.status, 404, 'an outsider cannot even tell the request exists');
+    });
+
+    it('serves its OpenAPI description and its health', async () => {
+      const openApi = await broker.call('GET', '/openapi.json');
+      assert.equal(openApi.status, 200);
+      assert.equal(openApi.json.openapi, '3.1.0');
+      const paths = Object.keys(openApi.json.paths as object);
+      assert.ok(paths.includes('/api/requests/{id}/approve'), paths.join());
+      const schemas = (openApi.json.components as { schemas: Record<string, unknown> }).schemas;
+      assert.ok('AccessRequest' in schemas && 'Problem' in schemas);
+      const health = await broker.call('GET', '/health');
+      assert.equal(health.status, 200);
+      assert.equal(health.json.status, 'ok');
     });
 
     it('lists a request as approvable to its approvers and not to its requester', async () => {

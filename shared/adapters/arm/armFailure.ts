@@ -16,7 +16,10 @@ export function toArmUpstreamError(action: string, caught: unknown): UpstreamErr
   }
 
   const status = caught.statusCode;
-  const answered = status === undefined ? 'did not answer' : `answered HTTP ${status}`;
+  const code =
+    typeof caught.code === 'string' && /^[A-Za-z]{1,64}$/.test(caught.code) ? caught.code : '';
+  const answered =
+    status === undefined ? 'did not answer' : `answered HTTP ${status}${code ? ` ${code}` : ''}`;
   return new UpstreamError('arm', `Azure Resource Manager ${answered} when asked to ${action}.`, {
     cause: caught,
     upstreamStatus: status,

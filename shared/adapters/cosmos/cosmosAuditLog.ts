@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Container, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { AuditEvent, AuditFilter, AuditRecord } from '../../domain/auditEvent.js';
 import {
   auditChainOf,
+  canonicalJson,
   genesisAuditHash,
   hashAuditRecord,
   isAuditChain,
@@ -87,7 +89,7 @@ export class CosmosAuditLog implements AuditLog {
     let position: AuditPosition | undefined =
       page.continuationToken === undefined
         ? await this.positionFrom(firstChain, lastChain)
-        : readPosition(page.continuationToken, firstChain, lastChain);
+        : readPosition(page.continuationToken, firstChain, lastChain, filter);
 
     const items: AuditRecord[] = [];
     while (position) {
@@ -97,7 +99,7 @@ export class CosmosAuditLog implements AuditLog {
       if (found.length > wanted) {
         const last = items.at(-1) as AuditRecord;
         const resumeAt = { chain: position.chain, after: last.sequence };
-        return { items, continuationToken: encodePosition(resumeAt) };
+        return { items, continuationToken: encodePosition(resumeAt, filter) };
       }
 
       position =
@@ -105,7 +107,7 @@ export class CosmosAuditLog implements AuditLog {
           ? await this.positionFrom(nextAuditChain(position.chain), lastChain)
           : undefined;
       if (position && items.length === page.limit) {
-        return { items, continuationToken: encodePosition(position) };
+        return { items, continuationToken: encodePosition(position, filter) };
       }
     }
     return { items };
@@ -273,15 +275,33 @@ function dropUndefined<T extends object>(value: T): T {
   ) as T;
 }
 
-function encodePosition(position: AuditPosition): string {
-  return encodePageToken({ chain: position.chain, after: position.after });
+function encodePosition(position: AuditPosition, filter: AuditFilter): string {
+  return encodePageToken({ chain: position.chain, after: position.after, f: filterDigest(filter) });
 }
 
-function readPosition(token: string, firstChain: string, lastChain: string): AuditPosition {
+/**
+ * A short digest of the filters other than time, kept in the token so that a token is honoured
+ * only for the listing that issued it (the time range may move with "now" between pages).
+ */
+function filterDigest(filter: AuditFilter): string {
+  const { actorId, vmId, requestId, action } = filter;
+  const text = canonicalJson({ actorId, vmId: vmId?.toLowerCase(), requestId, action });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+function readPosition(
+  token: string,
+  firstChain: string,
+  lastChain: string,
+  filter: AuditFilter,
+): AuditPosition {
   const decoded = decodePageToken(token) as Record<string, unknown> | null;
   const keys = typeof decoded === 'object' && decoded !== null ? Object.keys(decoded).sort() : [];
-  if (keys.join() !== 'after,chain' || !decoded) {
+  if (keys.join() !== 'after,chain,f' || !decoded) {
     throw invalidToken('it is not one the audit trail issued');
+  }
+  if (decoded.f !== filterDigest(filter)) {
+    throw invalidToken('it was issued for other filters');
   }
   const { chain, after } = decoded;
   if (!isAuditChain(chain) || chain < firstChain || chain > lastChain) {

@@ -4,7 +4,7 @@ import { ValidationError } from '../../domain/errors.js';
 export function verifyPageLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
     throw new ValidationError('The page size must be a whole number from 1 to 100.', [
-      { field: 'limit', message: 'must be 1–100' },
+      { field: 'query.limit', message: 'must be 1–100' },
     ]);
   }
 }
@@ -30,7 +30,7 @@ export function decodePageToken(token: string): unknown {
 export function invalidToken(reason: string): ValidationError {
   return new ValidationError(
     `The continuation token is not valid: ${reason}.`,
-    [{ field: 'continuationToken', message: reason }],
+    [{ field: 'query.continuationToken', message: reason }],
     'invalid-continuation-token',
   );
 }
