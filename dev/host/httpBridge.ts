@@ -31,9 +31,10 @@ export async function serveHttp(
   outgoing: ServerResponse,
   origin: string,
 ): Promise<void> {
-  const url = new URL(incoming.url ?? '/', origin);
   const method = (incoming.method ?? 'GET').toUpperCase();
+  let url = new URL('/', origin);
   try {
+    url = new URL(incoming.url ?? '/', origin);
     const path = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : undefined;
     const candidates = path === undefined ? [] : routes.filter((route) => route.route.match(path));
     const route = candidates.find((candidate) => candidate.methods.includes(method));

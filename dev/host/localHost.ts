@@ -96,11 +96,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     }
   }
 
+  let origin = 'http://localhost';
   const server = createServer({ maxHeaderSize: 64 * 1024 }, (incoming, outgoing) => {
-    void serveHttp(routes, incoming, outgoing, `http://${incoming.headers.host ?? 'localhost'}`);
+    // The origin is our own, never the caller's Host header.
+    void serveHttp(routes, incoming, outgoing, origin);
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  origin = `http://localhost:${port}`;
 
   return {
     apiUrl: `http://localhost:${port}/api`,

@@ -15,6 +15,7 @@ export const auditActions = [
   'grant.expired',
   'grant.orphanRemoved',
   'link.deleted',
+  'link.rotated',
   'sessions.disconnected',
   'policy.loaded',
   'auth.rejected',

@@ -5,7 +5,9 @@ import { formatResourceId, resourceKey } from './resourceId.js';
 
 /**
  * Who holds a VM's shareable link. Bastion keeps one link per VM, so grants for the same VM share
- * it; the link is deleted only when the last holder lets go. While `deleting`, nobody may join.
+ * it. When a holder leaves, the link is removed with its sessions; if other holders remain, a new
+ * link is made for them (rotation), so a departed holder's copy never opens the VM again. While
+ * `deleting`, nobody may join.
  */
 export interface LinkLease {
   /** SHA-256 of the VM's resource key (Cosmos ids cannot hold `/`). */
@@ -15,7 +17,19 @@ export interface LinkLease {
   /** Requests whose grants use the link. */
   readonly holders: readonly RequestId[];
   readonly state: 'held' | 'deleting';
+  /** Fingerprint of the link the holders may be handed, once Bastion issued it. */
+  readonly fingerprint?: string;
+  /** While `deleting`: who removes the link, and an id that tells this removal from a later one. */
+  readonly removal?: LinkRemoval;
   readonly updatedAt: string;
+}
+
+/** One removal of a VM's link, owned by the request that left (or the reconciler). */
+export interface LinkRemoval {
+  /** The departing request's id, or `reconciler`. */
+  readonly by: string;
+  readonly id: string;
+  readonly startedAt: string;
 }
 
 /** The lease document id for a VM. */

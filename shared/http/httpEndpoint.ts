@@ -5,6 +5,7 @@ import type { FieldProblem } from '../domain/errors.js';
 import type { Broker } from '../broker.js';
 import { getBroker } from '../broker.js';
 import { createLogger } from '../logger.js';
+import { rejectedTokens } from '../services/rejectedTokens.js';
 import { toProblemResponse } from './problem.js';
 
 /** The parts of an incoming HTTP request the broker reads (an `@azure/functions` HttpRequest). */
@@ -59,7 +60,7 @@ export function authenticatedEndpoint<B = undefined, Q = undefined>(spec: Endpoi
     const path = new URL(input.url).pathname;
     try {
       const broker = await getBroker();
-      const caller = await authenticate(broker, input, path);
+      const caller = await authenticate(broker, input);
       const params = parseParams(spec.params, input.params);
       const query = parseWith(
         spec.query,
@@ -103,20 +104,13 @@ export function failure(caught: unknown, path: string): HttpOutput {
   return response;
 }
 
-async function authenticate(broker: Broker, input: HttpInput, path: string): Promise<Caller> {
+async function authenticate(broker: Broker, input: HttpInput): Promise<Caller> {
   try {
     return await broker.tokens.authenticate(input.headers.get('authorization'));
   } catch (caught) {
     // A call without any bearer token is not evidence of anything; a refused token is.
     if (caught instanceof BrokerError && caught.status === 401 && caught.code !== 'token-missing') {
-      await broker.context.audit
-        .append({
-          action: 'auth.rejected',
-          actorId: 'anonymous',
-          message: `A call to ${path} was refused: ${caught.message}`,
-          details: { code: caught.code },
-        })
-        .catch(() => log.warn('Could not audit a rejected token', { path }));
+      rejectedTokens.count(caught.code);
     }
     throw caught;
   }

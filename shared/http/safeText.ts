@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
-/** C0/C1 controls (tab and newline allowed), and Unicode bidirectional overrides and isolates. */
-// Matching control characters is the point of this pattern.
-/* eslint-disable no-control-regex */
-const unsafeCharacters =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-/* eslint-enable no-control-regex */
+/**
+ * Characters that make text read differently from what it holds: controls (tab and newline
+ * excepted), format characters (bidirectional marks and isolates, zero-width characters, the
+ * byte-order mark, tag characters), line and paragraph separators, private-use characters and
+ * lone surrogates.
+ */
+const deceptiveCharacters = /[^\P{Cc}\t\n]|[\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
 
 /** Free text a person typed that other people will read: bounded, no control or bidi tricks. */
 export function safeText(minLength: number, maxLength: number) {
@@ -14,7 +15,7 @@ export function safeText(minLength: number, maxLength: number) {
     .trim()
     .min(minLength)
     .max(maxLength)
-    .refine((text) => !unsafeCharacters.test(text), {
-      message: 'must not contain control or bidirectional-override characters',
+    .refine((text) => !deceptiveCharacters.test(text), {
+      message: 'must not contain control, invisible or bidirectional-override characters',
     });
 }

@@ -24,6 +24,9 @@ export async function cancelRequest(
   const update = await updateRequest(context.requests, requestId, (current) =>
     cancel(current, caller.id, at),
   );
+  if (update.before.grant) {
+    await context.queue.enqueueRevoke({ requestId: request.id });
+  }
   await context.audit.append({
     action: 'request.cancelled',
     actorId: caller.id,
@@ -31,8 +34,5 @@ export async function cancelRequest(
     requestId: request.id,
     message: `${caller.id} cancelled request ${request.id} while it was ${update.before.status}.`,
   });
-  if (update.before.grant) {
-    await context.queue.enqueueRevoke({ requestId: request.id });
-  }
   return update.after;
 }

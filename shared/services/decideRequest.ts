@@ -52,10 +52,11 @@ export async function decideRequest(
     await context.audit.append(timedOutEvent(update.after));
     throw new ConflictError('The request was not decided in time and has timed out.', 'timed-out');
   }
-  await auditDecision(context, caller, update.after, verdict);
+  // Queue first: a lost audit append must not also lose the grant (the sweep re-queues anyway).
   if (update.after.status === 'approved') {
     await context.queue.enqueueIssue({ requestId: update.after.id });
   }
+  await auditDecision(context, caller, update.after, verdict);
   return update.after;
 }
 

@@ -2,16 +2,21 @@ import type { AccessRequest } from '../domain/accessRequest.js';
 import { isFinal } from '../domain/accessRequest.js';
 import { UpstreamError } from '../domain/errors.js';
 import { fingerprintOf } from '../domain/linkLease.js';
+import type { PolicyRule } from '../domain/policy.js';
 import { evaluatePolicy } from '../domain/policy.js';
+import type { BastionHostId, VmResourceId } from '../domain/resourceId.js';
 import { parseResourceId } from '../domain/resourceId.js';
 import { activate, failGrant, recordIssueIntent } from '../domain/requestTransitions.js';
 import { createLogger } from '../logger.js';
 import type { BrokerContext } from './brokerContext.js';
-import { joinLease } from './linkLeases.js';
+import { joinLease, recordLinkFingerprint } from './linkLeases.js';
 import { releaseGrant } from './releaseGrant.js';
 import { updateRequest } from './updateRequest.js';
 
 const log = createLogger('grant');
+
+/** An approved request not issued within this long fails rather than start late. */
+export const issueDeadlineInMs = 30 * 60_000;
 
 /** How the queue delivered the job: on the last attempt a retryable failure becomes final. */
 export interface IssueAttempt {
@@ -30,38 +35,26 @@ export async function issueGrant(
 ): Promise<AccessRequest | undefined> {
   const found = await context.requests.get(requestId);
   if (!found || found.value.status !== 'approved') {
-    if (found && isFinal(found.value) && found.value.grant) {
-      await releaseGrant(context, found.value);
-    }
-    return found?.value;
+    return settleUnissuable(context, found?.value);
   }
-
-  const vm = parseResourceId(found.value.vmId, 'virtualMachine');
+  const request = found.value;
+  const vm = parseResourceId(request.vmId, 'virtualMachine');
   const evaluation = evaluatePolicy(context.policy, vm);
   if (evaluation.outcome === 'unmatched') {
     return fail(context, requestId, 'No policy rule covers this VM any more.');
   }
-
-  const started = context.clock.now().toISOString();
-  const intent = await updateRequest(context.requests, requestId, (current) =>
-    current.status === 'approved' && !current.grant
-      ? recordIssueIntent(current, evaluation.rule.bastionHostId, started)
-      : undefined,
-  );
-  if (intent.changed) {
-    await context.audit.append({
-      action: 'grant.issueStarted',
-      actorId: 'system',
-      vmId: found.value.vmId,
-      requestId,
-      message: `Issuing a shareable link for request ${requestId} on ${found.value.vmId}.`,
-    });
+  const approvedAt = new Date(request.approvedAt ?? request.createdAt).getTime();
+  if (context.clock.now().getTime() - approvedAt > issueDeadlineInMs) {
+    return fail(context, requestId, 'The grant could not be issued within 30 minutes.');
   }
 
-  await joinLease(context, vm, evaluation.bastion, found.value.id);
-  let url: string;
+  const intended = await recordIntent(context, request, evaluation.rule);
+  if (intended.status !== 'approved') {
+    return settleUnissuable(context, intended);
+  }
   try {
-    url = (await context.links.createLink(evaluation.bastion, vm)).url;
+    const url = await obtainLink(context, request, vm, evaluation.bastion);
+    return await goLive(context, requestId, fingerprintOf(url));
   } catch (caught) {
     if (attempt.finalAttempt || isRefusal(caught)) {
       const why = caught instanceof UpstreamError ? ` ${caught.message}` : '';
@@ -69,19 +62,68 @@ export async function issueGrant(
     }
     throw caught;
   }
+}
 
-  const fingerprint = fingerprintOf(url);
+/** A request that cannot be issued (any more): let go of anything it may still hold. */
+async function settleUnissuable(
+  context: BrokerContext,
+  request: AccessRequest | undefined,
+): Promise<AccessRequest | undefined> {
+  if (request && isFinal(request) && request.grant) {
+    await releaseGrant(context, request);
+  }
+  return request;
+}
+
+async function recordIntent(
+  context: BrokerContext,
+  request: AccessRequest,
+  rule: PolicyRule,
+): Promise<AccessRequest> {
+  const started = context.clock.now().toISOString();
+  const intent = await updateRequest(context.requests, request.id, (current) =>
+    current.status === 'approved' && !current.grant
+      ? recordIssueIntent(current, rule.bastionHostId, started)
+      : undefined,
+  );
+  if (intent.changed) {
+    await context.audit.append({
+      action: 'grant.issueStarted',
+      actorId: 'system',
+      vmId: request.vmId,
+      requestId: request.id,
+      message: `Issuing a shareable link for request ${request.id} on ${request.vmId}.`,
+    });
+  }
+  return intent.after;
+}
+
+async function obtainLink(
+  context: BrokerContext,
+  request: AccessRequest,
+  vm: VmResourceId,
+  bastion: BastionHostId,
+): Promise<string> {
+  await joinLease(context, vm, bastion, request.id);
+  const { url } = await context.links.createLink(bastion, vm);
+  await recordLinkFingerprint(context, vm, request.id, fingerprintOf(url));
+  return url;
+}
+
+async function goLive(
+  context: BrokerContext,
+  requestId: string,
+  fingerprint: string,
+): Promise<AccessRequest> {
   const activation = await updateRequest(context.requests, requestId, (current) =>
     current.status === 'approved' ? activate(current, fingerprint, context.clock.now()) : undefined,
   );
   if (!activation.changed) {
-    if (activation.after.status !== 'active') {
-      await releaseGrant(context, activation.after);
-    }
-    return activation.after;
+    return (await settleUnissuable(context, activation.after)) as AccessRequest;
   }
 
   const active = activation.after;
+  await context.queue.enqueueRevoke({ requestId: active.id }, new Date(active.expiresAt as string));
   await context.audit.append({
     action: 'grant.issued',
     actorId: 'system',
@@ -90,7 +132,6 @@ export async function issueGrant(
     message: `Issued a shareable link for request ${requestId}, valid until ${active.expiresAt}.`,
     details: { linkFingerprint: fingerprint, expiresAt: active.expiresAt ?? null },
   });
-  await context.queue.enqueueRevoke({ requestId: active.id }, new Date(active.expiresAt as string));
   log.info('Grant issued', { requestId, expiresAt: active.expiresAt });
   return active;
 }
@@ -114,12 +155,14 @@ async function fail(
     });
     log.warn('Grant failed', { requestId, reason });
   }
-  await releaseGrant(context, update.after);
-  return update.after;
+  return (await settleUnissuable(context, update.after)) as AccessRequest;
 }
 
-/** Whether Azure refused for good (a 4xx other than throttling or timeout): retrying is futile. */
+/**
+ * Whether Azure refused for good: a 4xx other than a timeout, a conflict with another operation
+ * in progress (ARM's `AnotherOperationInProgress` is a 409) or throttling.
+ */
 export function isRefusal(caught: unknown): boolean {
   const status = caught instanceof UpstreamError ? caught.upstreamStatus : undefined;
-  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return status !== undefined && status >= 400 && status < 500 && ![408, 409, 429].includes(status);
 }

@@ -5,7 +5,7 @@ import { bastionHostsOf } from '../domain/policy.js';
 import type { BastionHostId } from '../domain/resourceId.js';
 import { parseResourceId, tryParseResourceId } from '../domain/resourceId.js';
 import type { BrokerContext } from './brokerContext.js';
-import { claimOrphan, LinkBusyError, leaveLease } from './linkLeases.js';
+import { claimOrphan, LinkBusyError, leaveLease, reconciler } from './linkLeases.js';
 import { queryAll } from './queryAll.js';
 import { removeLink } from './removeLink.js';
 
@@ -31,13 +31,17 @@ export async function reconcileLinks(context: BrokerContext): Promise<number> {
 async function settleLease(context: BrokerContext, lease: LinkLease): Promise<number> {
   const vm = parseResourceId(lease.vmId, 'virtualMachine');
   const bastion = parseResourceId(lease.bastionHostId, 'bastionHost');
-  const departed = lease.state === 'deleting' ? [undefined] : await deadHolders(context, lease);
-  for (const holder of departed) {
+  const leavers: string[] =
+    lease.state === 'deleting' ? [reconciler] : await deadHolders(context, lease);
+  let removed = 0;
+  for (const leaver of leavers) {
     try {
-      if ((await leaveLease(context, vm, holder)) === 'delete') {
-        await removeLink(context, bastion, vm, holder);
-        await auditOrphan(context, lease.vmId, holder);
-        return 1;
+      const removal = await leaveLease(context, vm, leaver);
+      if (removal) {
+        const requestId = leaver === reconciler ? undefined : leaver;
+        await removeLink(context, bastion, vm, removal, requestId);
+        await auditOrphan(context, lease.vmId, requestId);
+        removed++;
       }
     } catch (caught) {
       if (!(caught instanceof LinkBusyError)) {
@@ -45,7 +49,7 @@ async function settleLease(context: BrokerContext, lease: LinkLease): Promise<nu
       }
     }
   }
-  return 0;
+  return removed;
 }
 
 async function deadHolders(context: BrokerContext, lease: LinkLease): Promise<RequestId[]> {
@@ -69,8 +73,9 @@ async function removeUnleasedLinks(
     if (!vm || (await context.leases.get(leaseIdOf(vm)))) {
       continue;
     }
-    if (await claimOrphan(context, vm, bastion)) {
-      await removeLink(context, bastion, vm, undefined);
+    const removal = await claimOrphan(context, vm, bastion);
+    if (removal) {
+      await removeLink(context, bastion, vm, removal, undefined);
       await auditOrphan(context, link.vmId, undefined);
       removed++;
     }
@@ -88,6 +93,6 @@ async function auditOrphan(
     actorId: 'system',
     vmId,
     ...(requestId === undefined ? {} : { requestId }),
-    message: `Removed the shareable link of ${vmId}, which no live grant owned.`,
+    message: `Removed the shareable link of ${vmId} from grants that are no longer live.`,
   });
 }

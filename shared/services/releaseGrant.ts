@@ -5,8 +5,8 @@ import { leaveLease } from './linkLeases.js';
 import { removeLink } from './removeLink.js';
 
 /**
- * Lets go of whatever a request holds in Azure: it leaves the VM's link lease and, if it was the
- * last holder, deletes the link and disconnects the VM's sessions. Idempotent.
+ * Takes away whatever a request holds in Azure: it leaves the VM's link lease, and the link is
+ * deleted with the VM's sessions (and made anew for any other grant on the VM). Idempotent.
  */
 export async function releaseGrant(context: BrokerContext, request: AccessRequest): Promise<void> {
   if (!request.grant) {
@@ -14,7 +14,8 @@ export async function releaseGrant(context: BrokerContext, request: AccessReques
   }
   const vm = parseResourceId(request.vmId, 'virtualMachine');
   const bastion = parseResourceId(request.grant.bastionHostId, 'bastionHost');
-  if ((await leaveLease(context, vm, request.id)) === 'delete') {
-    await removeLink(context, bastion, vm, request.id);
+  const removal = await leaveLease(context, vm, request.id);
+  if (removal) {
+    await removeLink(context, bastion, vm, removal, request.id);
   }
 }

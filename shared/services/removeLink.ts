@@ -1,59 +1,85 @@
 import { UpstreamError } from '../domain/errors.js';
+import type { LinkRemoval } from '../domain/linkLease.js';
 import { fingerprintOf } from '../domain/linkLease.js';
 import type { BastionHostId, VmResourceId } from '../domain/resourceId.js';
 import { formatResourceId, isSameResource, tryParseResourceId } from '../domain/resourceId.js';
 import type { BrokerContext } from './brokerContext.js';
-import { finishDeletion } from './linkLeases.js';
+import { finishRemoval, getLease } from './linkLeases.js';
 
 /**
- * Deletes a VM's shareable link, confirms it is gone, then disconnects the live Bastion sessions
- * on that VM (deleting a link leaves its sessions up), and finally drops the lease.
+ * Carries out a removal of a VM's shareable link: deletes the link and confirms it gone,
+ * disconnects the live Bastion sessions on the VM (deleting a link leaves them up, and Bastion
+ * does not say which link a session came through), and, if other grants still hold the VM, has
+ * Bastion make a new link for them. Safe to repeat until it succeeds.
  */
 export async function removeLink(
   context: BrokerContext,
   bastion: BastionHostId,
   vm: VmResourceId,
+  removal: LinkRemoval,
   requestId: string | undefined,
 ): Promise<void> {
+  const vmId = formatResourceId(vm);
+  const about = { vmId, ...(requestId === undefined ? {} : { requestId }) };
+
   const link = await context.links.getLink(bastion, vm);
   if (link) {
     await context.links.deleteLink(bastion, vm, link.url);
     await context.audit.append({
+      ...about,
       action: 'link.deleted',
       actorId: 'system',
-      vmId: formatResourceId(vm),
-      ...(requestId === undefined ? {} : { requestId }),
-      message: `Deleted the shareable link of ${formatResourceId(vm)}; Azure confirmed it is gone.`,
+      message: `Deleted the shareable link of ${vmId}; Azure confirmed it is gone.`,
       details: { linkFingerprint: fingerprintOf(link.url) },
     });
   }
+  await disconnectSessions(context, bastion, vm, about);
 
+  const remaining = (await getLease(context, vm))?.holders.length ?? 0;
+  const fingerprint =
+    remaining > 0 ? fingerprintOf((await context.links.createLink(bastion, vm)).url) : undefined;
+  if ((await finishRemoval(context, vm, removal, fingerprint)) && fingerprint) {
+    await context.audit.append({
+      ...about,
+      action: 'link.rotated',
+      actorId: 'system',
+      message: `Made a new shareable link of ${vmId} for the ${remaining} grant(s) still using it.`,
+      details: { linkFingerprint: fingerprint, holders: remaining },
+    });
+  }
+}
+
+async function disconnectSessions(
+  context: BrokerContext,
+  bastion: BastionHostId,
+  vm: VmResourceId,
+  about: { vmId: string; requestId?: string },
+): Promise<void> {
   const sessions = await context.links.listSessions(bastion);
   const onVm = sessions.filter((session) => {
     const target = tryParseResourceId(session.targetResourceId, 'virtualMachine');
     return target !== undefined && isSameResource(target, vm);
   });
-  if (onVm.length > 0) {
-    const outcomes = await context.links.disconnectSessions(
-      bastion,
-      onVm.map((session) => session.sessionId),
-    );
-    await context.audit.append({
-      action: 'sessions.disconnected',
-      actorId: 'system',
-      vmId: formatResourceId(vm),
-      ...(requestId === undefined ? {} : { requestId }),
-      message: `Disconnected ${onVm.length} live Bastion session(s) on ${formatResourceId(vm)}.`,
-      details: {
-        disconnected: outcomes.filter((outcome) => outcome.state === 'Disconnected').length,
-        notFound: outcomes.filter((outcome) => outcome.state === 'NotFound').length,
-        failed: outcomes.filter((outcome) => outcome.state === 'Failed').length,
-      },
-    });
-    if (outcomes.some((outcome) => outcome.state === 'Failed')) {
-      throw new UpstreamError('arm', 'Bastion could not disconnect every session on the VM.');
-    }
+  if (onVm.length === 0) {
+    return;
   }
-
-  await finishDeletion(context, vm);
+  const outcomes = await context.links.disconnectSessions(
+    bastion,
+    onVm.map((session) => session.sessionId),
+  );
+  const count = (state: string) => outcomes.filter((outcome) => outcome.state === state).length;
+  await context.audit.append({
+    ...about,
+    action: 'sessions.disconnected',
+    actorId: 'system',
+    message: `Disconnected ${onVm.length} live Bastion session(s) on ${about.vmId}.`,
+    details: {
+      disconnected: count('Disconnected'),
+      notFound: count('NotFound'),
+      failed: count('Failed'),
+    },
+  });
+  if (count('Failed') > 0) {
+    throw new UpstreamError('arm', 'Bastion could not disconnect every session on the VM.');
+  }
 }

@@ -28,6 +28,7 @@ export async function revokeRequest(
     }),
   );
   if (update.changed) {
+    await context.queue.enqueueRevoke({ requestId: request.id });
     await context.audit.append({
       action: 'grant.revocationRequested',
       actorId: caller.id,
@@ -36,7 +37,6 @@ export async function revokeRequest(
       message: `${caller.id} asked for the grant of request ${request.id} to be revoked.`,
       details: { reason: reason ?? null },
     });
-    await context.queue.enqueueRevoke({ requestId: request.id });
   }
   return update.after;
 }

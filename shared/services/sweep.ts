@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import type { BrokerContext } from './brokerContext.js';
 import { timedOutEvent } from './decideRequest.js';
 import { queryAll } from './queryAll.js';
+import { rejectedTokens } from './rejectedTokens.js';
 import { reconcileLinks } from './reconcileLinks.js';
 import { revokeGrant } from './revokeGrant.js';
 import { updateRequest } from './updateRequest.js';
@@ -51,9 +52,9 @@ export async function sweep(context: BrokerContext): Promise<SweepReport> {
     'c.status = "active" AND (c.expiresAt <= @now OR IS_DEFINED(c.revocation))',
     now,
   );
-  for (const request of due) {
-    await attempt(request.id, () => revokeGrant(context, request.id));
-  }
+  await forEachConcurrently(due, revocationsAtOnce, (request) =>
+    attempt(request.id, () => revokeGrant(context, request.id)),
+  );
 
   const stalledBefore = new Date(now.getTime() - stalledIssueInMs);
   const stalled = await findRequests(
@@ -73,6 +74,8 @@ export async function sweep(context: BrokerContext): Promise<SweepReport> {
     return 0;
   });
 
+  await auditRejectedTokens(context).catch(() => failures++);
+
   const report = {
     timedOut: overdue.length,
     ended: due.length,
@@ -84,6 +87,36 @@ export async function sweep(context: BrokerContext): Promise<SweepReport> {
     log.info('Sweep finished', report);
   }
   return report;
+}
+
+/** Ends of grants run side by side, so one slow Azure answer does not hold up the others. */
+const revocationsAtOnce = 4;
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  action: (item: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      await action(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+}
+
+async function auditRejectedTokens(context: BrokerContext): Promise<void> {
+  const counts = rejectedTokens.takeCounts();
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  if (total > 0) {
+    await context.audit.append({
+      action: 'auth.rejected',
+      actorId: 'anonymous',
+      message: `Refused ${total} call(s) whose bearer token was not valid for this API.`,
+      details: counts,
+    });
+  }
 }
 
 async function findRequests(

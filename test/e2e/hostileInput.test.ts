@@ -70,6 +70,36 @@ const bodyCases: HostileCase[] = [
     'body.justification',
   ],
   ['justification of 5000 characters', { justification: 'x'.repeat(5000) }, 'body.justification'],
+  [
+    'justification with an Arabic letter mark',
+    { justification: 'Fix the job \u061C please' },
+    'body.justification',
+  ],
+  [
+    'justification with a line separator',
+    { justification: 'Fix the job\u2028please' },
+    'body.justification',
+  ],
+  [
+    'justification with a zero-width space',
+    { justification: 'Fix the\u200Bjob please' },
+    'body.justification',
+  ],
+  [
+    'justification with a byte-order mark',
+    { justification: 'Fix the\uFEFFjob please' },
+    'body.justification',
+  ],
+  [
+    'justification with tag characters',
+    { justification: 'Fix the job \u{E0041}\u{E0042}' },
+    'body.justification',
+  ],
+  [
+    'justification with a lone surrogate',
+    { justification: 'Fix the job \uD800 please' },
+    'body.justification',
+  ],
   ['ticket with markup', { ticket: '<script>alert(1)</script>' }, 'body.ticket'],
   ['an unknown field', { admin: true }, 'body'],
 ].map(([name, changes, field]) => ({
@@ -260,6 +290,24 @@ const cases: HostileCase[] = [
       b.running.azure.issueUserToken('alice', {
         claims: { nbf: Math.floor(Date.now() / 1000) + 3600 },
       }),
+    ),
+    status: 401,
+  },
+  {
+    name: 'token: app-only (no delegated scope)',
+    method: 'POST',
+    path: '/requests',
+    call: withToken((b) =>
+      b.running.azure.issueUserToken('alice', { claims: { scp: undefined, idtyp: 'app' } }),
+    ),
+    status: 401,
+  },
+  {
+    name: 'token: issued in the future',
+    method: 'POST',
+    path: '/requests',
+    call: withToken((b) =>
+      b.running.azure.issueUserToken('alice', { issuedAt: new Date(Date.now() + 3600_000) }),
     ),
     status: 401,
   },
@@ -485,6 +533,49 @@ describe('hostile input', () => {
     );
     assert.equal(replayed.status, 400);
     assert.equal(replayed.json.code, 'invalid-continuation-token');
+  });
+
+  it('accepts the bearer scheme in any case', async () => {
+    const token = await broker.tokenFor('alice');
+    const answer = await broker.call('GET', '/requests', {
+      headers: { authorization: `bearer ${token}` },
+    });
+    assert.equal(answer.status, 200);
+  });
+
+  it('survives a malformed Host header', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(broker.running.host.apiUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const call = request(
+        { host: url.hostname, port: url.port, path: '/api/health', headers: { host: 'a b' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      call.on('error', reject);
+      call.end();
+    });
+    assert.ok(status < 500, `answered ${status}`);
+    assert.equal((await broker.call('GET', '/health')).status, 200, 'still serving');
+  });
+
+  it('audits refused tokens as one summary per sweep, never one record per call', async () => {
+    const erin = await broker.tokenFor('erin');
+    const rejectedSoFar = async () =>
+      (await broker.call('GET', '/audit?action=auth.rejected&limit=100', { token: erin })).json
+        .items ?? [];
+    await broker.sweep();
+    const before = (await rejectedSoFar()).length;
+    for (let call = 0; call < 5; call++) {
+      await broker.call('GET', '/requests', { headers: { authorization: 'Bearer x.y.z' } });
+    }
+    assert.equal((await rejectedSoFar()).length, before);
+    await broker.sweep();
+    const after = await rejectedSoFar();
+    assert.equal(after.length, before + 1);
+    assert.equal((after.at(-1)?.details as Record<string, number>)['token-invalid'], 5);
   });
 
   it('names the allowed methods when a method is not allowed', async () => {

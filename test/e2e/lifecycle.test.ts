@@ -264,24 +264,32 @@ describe('the access lifecycle on the embedded default', () => {
       assert.equal(await statusOf(broker, id), 'revoked');
     });
 
-    it('keeps a shared link alive until the last grant on the VM ends', async () => {
+    it('replaces a shared link when one of its grants ends, so only live grants can use it', async () => {
       const alices = await anActiveGrant(broker, 'alice');
       const bobs = await anActiveGrant(broker, 'bob');
-      const bobsLink = (
-        await broker.call('GET', `/requests/${bobs}`, { token: await broker.tokenFor('bob') })
-      ).json.link;
-      assert.equal(linksOnLinuxVm(broker).length, 1);
+      const linkOf = async (id: string, alias: string) =>
+        (await broker.call('GET', `/requests/${id}`, { token: await broker.tokenFor(alias) })).json
+          .link as string | undefined;
+      const shared = await linkOf(bobs, 'bob');
+      assert.equal(await linkOf(alices, 'alice'), shared, 'Bastion keeps one link per VM');
+      broker.running.azure.openSession({
+        vmId: estateIds.linuxVm,
+        userName: 'azureuser',
+        protocol: 'SSH',
+        via: 'link',
+      });
 
       await broker.call('POST', `/requests/${alices}/revoke`, {
         token: await broker.tokenFor('alice'),
       });
       await broker.drainQueues();
       assert.equal(await statusOf(broker, alices), 'revoked');
-      const stillBobs = await broker.call('GET', `/requests/${bobs}`, {
-        token: await broker.tokenFor('bob'),
-      });
-      assert.equal(stillBobs.json.link, bobsLink);
-      assert.equal(linksOnLinuxVm(broker).length, 1);
+      const links = linksOnLinuxVm(broker).map((link) => link.url);
+      assert.equal(links.length, 1);
+      assert.notEqual(links[0], shared, "alice's copy of the link no longer opens the VM");
+      assert.deepEqual(broker.running.azure.sessions(), []);
+      assert.equal(await linkOf(bobs, 'bob'), links[0], 'bob is handed the new link');
+      assert.ok((await auditActionsOf(broker, alices)).includes('link.rotated'));
 
       await broker.call('POST', `/requests/${bobs}/revoke`, {
         token: await broker.tokenFor('bob'),

@@ -240,13 +240,24 @@ describe('BastionLinkGateway', () => {
       assert.equal(emulator.links().length, 0);
     });
 
-    it('falls back to deleting by VM when the token no longer matches the link', async () => {
-      await gateway.createLink(bastion, linuxVm);
+    it('leaves a newer link of the VM alone when the token it was given is already gone', async () => {
+      const newer = await gateway.createLink(bastion, linuxVm);
       const stale =
         'https://bst-00000000-0000-0000-0000-000000000000.bastion.azure.com' +
         '/api/shareable-url/stale-token';
 
       await gateway.deleteLink(bastion, linuxVm, stale);
+
+      assert.deepEqual(
+        emulator.links().map((link) => link.url),
+        [newer.url],
+      );
+    });
+
+    it('deletes by VM when it is given no link', async () => {
+      await gateway.createLink(bastion, linuxVm);
+
+      await gateway.deleteLink(bastion, linuxVm);
 
       assert.equal(emulator.links().length, 0);
     });

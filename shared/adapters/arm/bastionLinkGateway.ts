@@ -79,15 +79,18 @@ export class BastionLinkGateway implements LinkGateway {
     return links.flatMap((link) => toShareableLink(link) ?? []);
   }
 
-  /** Deletes by token when the URL is known, else (or if that fails) by VM, then confirms. */
+  /**
+   * Deletes the link with this URL: by its token, falling back to deleting by VM only when the
+   * token call failed or the same link is still listed. Confirms that this link is gone; a newer
+   * link of the VM (another grant's) is left alone once the token deletion worked.
+   */
   async deleteLink(bastion: BastionHostId, vm: VmResourceId, url?: string): Promise<void> {
     const token = url === undefined ? undefined : tryParseLinkToken(url);
-    if (
-      token &&
-      (await this.tryDeleteByToken(bastion, token)) &&
-      !(await this.getLink(bastion, vm))
-    ) {
-      return;
+    if (token && (await this.tryDeleteByToken(bastion, token))) {
+      const current = await this.getLink(bastion, vm);
+      if (!current || current.url !== url) {
+        return;
+      }
     }
 
     await this.run('delete a shareable link', () =>
@@ -98,10 +101,11 @@ export class BastionLinkGateway implements LinkGateway {
         this.pollOptions(),
       ),
     );
-    if (await this.getLink(bastion, vm)) {
+    const remaining = await this.getLink(bastion, vm);
+    if (remaining && (url === undefined || remaining.url === url)) {
       throw new UpstreamError(
         'arm',
-        'Azure still lists a shareable link for the VM after deleting it.',
+        'Azure still lists the shareable link for the VM after deleting it.',
       );
     }
   }

@@ -16,6 +16,7 @@ export interface EntraTokenSettings {
 }
 
 const clockToleranceInSeconds = 5 * 60;
+const maxClockSkewInMs = clockToleranceInSeconds * 1000;
 const unknownKeyCooldownInMs = 30_000;
 const keyCacheMaxAgeInMs = 10 * 60_000;
 const maxTokenLength = 16_384;
@@ -58,7 +59,8 @@ export class EntraTokenValidator {
         audience: this.settings.audience,
         algorithms: ['RS256'],
         clockTolerance: clockToleranceInSeconds,
-        requiredClaims: ['exp', 'iat', 'oid', 'tid'],
+        requiredClaims: ['exp', 'iat', 'oid', 'tid', 'scp'],
+        maxTokenAge: '24h',
       });
       return payload;
     } catch (caught) {
@@ -71,7 +73,7 @@ function bearerTokenOf(authorization: string | null | undefined): string {
   if (!authorization) {
     throw new AuthenticationError('A bearer token is required.', 'token-missing');
   }
-  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization);
+  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(authorization);
   if (!match?.[1] || match[1].length > maxTokenLength) {
     throw new AuthenticationError(
       'The Authorization header is not a bearer token.',
@@ -82,7 +84,14 @@ function bearerTokenOf(authorization: string | null | undefined): string {
 }
 
 function callerOf(payload: JWTPayload, tenantId: string): Caller {
-  const { oid, tid, roles, name } = payload as JWTPayload & Record<string, unknown>;
+  const { oid, tid, roles, name, scp } = payload as JWTPayload & Record<string, unknown>;
+  if (typeof scp !== 'string' || scp.trim() === '') {
+    // App-only tokens carry no delegated scope: the API serves people, never bare applications.
+    throw new AuthenticationError('The token was not issued to a signed-in user.', 'token-invalid');
+  }
+  if (typeof payload.iat !== 'number' || payload.iat * 1000 > Date.now() + maxClockSkewInMs) {
+    throw new AuthenticationError('The token claims to be issued in the future.', 'token-invalid');
+  }
   if (typeof oid !== 'string' || !guidPattern.test(oid)) {
     throw new AuthenticationError('The token has no valid object id.', 'token-invalid');
   }

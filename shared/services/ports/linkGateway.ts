@@ -35,7 +35,10 @@ export interface LinkGateway {
   getLink(bastion: BastionHostId, vm: VmResourceId): Promise<ShareableLink | undefined>;
   /** Every link on the Bastion host. */
   listLinks(bastion: BastionHostId): Promise<ShareableLink[]>;
-  /** Deletes the VM's link by its token, falling back to deleting by VM. */
+  /**
+   * Deletes the link with this URL by its token, falling back to deleting by VM only while that
+   * same link is still listed; without a URL, deletes whatever link the VM has. Confirms.
+   */
   deleteLink(bastion: BastionHostId, vm: VmResourceId, url?: string): Promise<void>;
   /** Every live session on the Bastion host. */
   listSessions(bastion: BastionHostId): Promise<BastionSession[]>;
