@@ -94,15 +94,13 @@ export interface AccessRequest {
   readonly revocation?: PendingRevocation;
 }
 
+/** States in which the request can still change. */
+const openStatuses: ReadonlySet<RequestStatus> = new Set(['pending', 'approved', 'active']);
+
 /** States from which nothing can happen any more. */
-export const finalStatuses: ReadonlySet<RequestStatus> = new Set([
-  'expired',
-  'revoked',
-  'denied',
-  'cancelled',
-  'timedOut',
-  'failed',
-]);
+export const finalStatuses: ReadonlySet<RequestStatus> = new Set(
+  requestStatuses.filter((status) => !openStatuses.has(status)),
+);
 
 /** Whether the request can no longer change. */
 export function isFinal(request: Pick<AccessRequest, 'status'>): boolean {
