@@ -17,6 +17,8 @@ export interface LinkLease {
   /** Requests whose grants use the link. */
   readonly holders: readonly RequestId[];
   readonly state: 'held' | 'deleting';
+  /** Counts the removals so far: a link obtained under an older generation is not trusted. */
+  readonly generation: number;
   /** Fingerprint of the link the holders may be handed, once Bastion issued it. */
   readonly fingerprint?: string;
   /** While `deleting`: who removes the link, and an id that tells this removal from a later one. */
@@ -50,6 +52,7 @@ export function newLease(
     bastionHostId,
     holders: [holder],
     state: 'held',
+    generation: 0,
     updatedAt: at,
   };
 }

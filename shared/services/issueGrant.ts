@@ -9,7 +9,7 @@ import { parseResourceId } from '../domain/resourceId.js';
 import { activate, failGrant, recordIssueIntent } from '../domain/requestTransitions.js';
 import { createLogger } from '../logger.js';
 import type { BrokerContext } from './brokerContext.js';
-import { joinLease, recordLinkFingerprint } from './linkLeases.js';
+import { joinLease, LinkBusyError, recordLinkFingerprint } from './linkLeases.js';
 import { releaseGrant } from './releaseGrant.js';
 import { updateRequest } from './updateRequest.js';
 
@@ -56,7 +56,8 @@ export async function issueGrant(
     const url = await obtainLink(context, request, vm, evaluation.bastion);
     return await goLive(context, requestId, fingerprintOf(url));
   } catch (caught) {
-    if (attempt.finalAttempt || isRefusal(caught)) {
+    // A link being replaced is not a failure to issue: the deadline bounds the wait instead.
+    if (!(caught instanceof LinkBusyError) && (attempt.finalAttempt || isRefusal(caught))) {
       const why = caught instanceof UpstreamError ? ` ${caught.message}` : '';
       return fail(context, requestId, `Azure Bastion did not issue the shareable link.${why}`);
     }
@@ -104,9 +105,9 @@ async function obtainLink(
   vm: VmResourceId,
   bastion: BastionHostId,
 ): Promise<string> {
-  await joinLease(context, vm, bastion, request.id);
+  const generation = await joinLease(context, vm, bastion, request.id);
   const { url } = await context.links.createLink(bastion, vm);
-  await recordLinkFingerprint(context, vm, request.id, fingerprintOf(url));
+  await recordLinkFingerprint(context, vm, request.id, generation, fingerprintOf(url));
   return url;
 }
 

@@ -9,7 +9,7 @@ import type { BrokerContext } from './brokerContext.js';
 /** Who a removal is carried out for when no request left: the sweep's reconciliation. */
 export const reconciler = 'reconciler';
 
-/** A removal another worker started is taken over once it is this old. */
+/** The reconciler takes over a removal another worker started once it is this old. */
 export const staleRemovalInMs = 2 * 60_000;
 const maxAttempts = 8;
 
@@ -20,35 +20,52 @@ export class LinkBusyError extends ConflictError {
   }
 }
 
-/** Adds the request to the holders of the VM's link, creating the lease if there is none. */
+/**
+ * Adds the request to the holders of the VM's link, creating the lease if there is none.
+ * Returns the lease generation the caller joined, for {@link recordLinkFingerprint}.
+ */
 export async function joinLease(
   context: BrokerContext,
   vm: VmResourceId,
   bastion: BastionHostId,
   requestId: RequestId,
-): Promise<void> {
+): Promise<number> {
+  let generation = 0;
   await changeLease(context, vm, (lease, at) => {
     if (!lease) {
+      generation = 0;
       return newLease(vm, formatResourceId(bastion), requestId, at);
     }
     if (lease.state === 'deleting') {
       throw new LinkBusyError();
     }
+    generation = lease.generation;
     return lease.holders.includes(requestId)
       ? undefined
       : { ...lease, holders: [...lease.holders, requestId], updatedAt: at };
   });
+  return generation;
 }
 
-/** Records the fingerprint of the link Bastion gave a holder; throws LinkBusyError if it lost it. */
+/**
+ * Records the fingerprint of the link Bastion gave a holder. Refuses (LinkBusyError, so the
+ * caller tries again) when the link was replaced since the caller joined, or when the lease
+ * already names another link: a link obtained before a rotation must never be recorded after it.
+ */
 export async function recordLinkFingerprint(
   context: BrokerContext,
   vm: VmResourceId,
   requestId: RequestId,
+  generation: number,
   fingerprint: string,
 ): Promise<void> {
   await changeLease(context, vm, (lease, at) => {
-    if (!lease || lease.state !== 'held' || !lease.holders.includes(requestId)) {
+    const current =
+      lease?.state === 'held' &&
+      lease.generation === generation &&
+      lease.holders.includes(requestId) &&
+      (lease.fingerprint === undefined || lease.fingerprint === fingerprint);
+    if (!lease || !current) {
       throw new LinkBusyError();
     }
     return lease.fingerprint === fingerprint ? undefined : { ...lease, fingerprint, updatedAt: at };
@@ -56,15 +73,17 @@ export async function recordLinkFingerprint(
 }
 
 /**
- * Takes `leaver` (a request, or the reconciler) off the VM's link and makes it the owner of the
- * link's removal: returns the removal to carry out, or undefined if the leaver held nothing.
- * A removal the same leaver began earlier is resumed; another's is taken over only once stale,
- * and otherwise raises LinkBusyError.
+ * Starts (or restarts) a removal of the VM's link for `leaver` (a request, or the reconciler),
+ * taking it and `alsoLeaving` off the holders. Returns the removal to carry out, or undefined when
+ * the leaver holds nothing and no removal concerns it. Every start gets a new id, so an earlier
+ * attempt still running notices it lost ownership. A removal begun by someone else raises
+ * LinkBusyError, unless it is stale and the leaver is the reconciler, which then takes it over.
  */
 export async function leaveLease(
   context: BrokerContext,
   vm: VmResourceId,
   leaver: string,
+  alsoLeaving: readonly RequestId[] = [],
 ): Promise<LinkRemoval | undefined> {
   let removal: LinkRemoval | undefined;
   await changeLease(context, vm, (lease, at, now) => {
@@ -72,20 +91,51 @@ export async function leaveLease(
     if (!lease) {
       return undefined;
     }
-    if (lease.state === 'deleting' && lease.removal) {
-      if (lease.removal.by === leaver) {
-        removal = lease.removal;
-        return undefined;
-      }
-      if (now.getTime() - new Date(lease.removal.startedAt).getTime() < staleRemovalInMs) {
+    if (lease.state === 'deleting' && lease.removal && lease.removal.by !== leaver) {
+      const age = now.getTime() - new Date(lease.removal.startedAt).getTime();
+      if (leaver !== reconciler || age < staleRemovalInMs) {
         throw new LinkBusyError();
       }
-    } else if (!lease.holders.includes(leaver as RequestId)) {
+    } else if (lease.state === 'held' && !lease.holders.includes(leaver as RequestId)) {
       return undefined;
     }
+    const leaving = new Set<string>([leaver, ...alsoLeaving]);
     removal = { by: leaver, id: context.ids.newId(), startedAt: at };
-    const holders = lease.holders.filter((holder) => holder !== leaver);
-    return { ...lease, holders, state: 'deleting', removal, updatedAt: at };
+    return {
+      ...lease,
+      holders: lease.holders.filter((holder) => !leaving.has(holder)),
+      state: 'deleting',
+      generation: lease.generation + 1,
+      removal,
+      updatedAt: at,
+    };
+  });
+  return removal;
+}
+
+/**
+ * Starts a removal by the reconciler of a held link that is not the one the lease records (or is
+ * missing), so that the holders get a fresh link; undefined if the lease changed since it was read.
+ */
+export async function startRepair(
+  context: BrokerContext,
+  vm: VmResourceId,
+  seen: LinkLease,
+): Promise<LinkRemoval | undefined> {
+  let removal: LinkRemoval | undefined;
+  await changeLease(context, vm, (lease, at) => {
+    removal = undefined;
+    if (!lease || lease.state !== 'held' || lease.updatedAt !== seen.updatedAt) {
+      return undefined;
+    }
+    removal = { by: reconciler, id: context.ids.newId(), startedAt: at };
+    return {
+      ...lease,
+      state: 'deleting',
+      generation: lease.generation + 1,
+      removal,
+      updatedAt: at,
+    };
   });
   return removal;
 }
@@ -102,9 +152,20 @@ export async function claimOrphan(
     ...newLease(vm, formatResourceId(bastion), '' as RequestId, at),
     holders: [],
     state: 'deleting',
+    generation: 1,
     removal,
   };
   return (await context.leases.tryCreate(lease)) ? removal : undefined;
+}
+
+/** Whether `removal` is still the VM's removal in progress (nobody took it over meanwhile). */
+export async function ownsRemoval(
+  context: BrokerContext,
+  vm: VmResourceId,
+  removal: LinkRemoval,
+): Promise<boolean> {
+  const lease = await getLease(context, vm);
+  return lease?.state === 'deleting' && lease.removal?.id === removal.id;
 }
 
 /**
@@ -125,7 +186,7 @@ export async function finishRemoval(
   if (current.value.holders.length === 0) {
     return context.leases.tryDelete(current.value.id, current.etag);
   }
-  const { removal: _finished, ...rest } = current.value;
+  const { removal: _finished, fingerprint: _old, ...rest } = current.value;
   const held: LinkLease = {
     ...rest,
     state: 'held',

@@ -1,20 +1,22 @@
-import type { RequestId } from '../domain/ids.js';
-import type { LinkLease } from '../domain/linkLease.js';
-import { leaseIdOf } from '../domain/linkLease.js';
+import type { LinkLease, LinkRemoval } from '../domain/linkLease.js';
+import { fingerprintOf, leaseIdOf } from '../domain/linkLease.js';
 import { bastionHostsOf } from '../domain/policy.js';
-import type { BastionHostId } from '../domain/resourceId.js';
-import { parseResourceId, tryParseResourceId } from '../domain/resourceId.js';
+import type { BastionHostId, VmResourceId } from '../domain/resourceId.js';
+import { formatResourceId, parseResourceId, tryParseResourceId } from '../domain/resourceId.js';
 import type { BrokerContext } from './brokerContext.js';
-import { claimOrphan, LinkBusyError, leaveLease, reconciler } from './linkLeases.js';
+import { claimOrphan, LinkBusyError, leaveLease, reconciler, startRepair } from './linkLeases.js';
+import { departedHolders } from './releaseGrant.js';
 import { queryAll } from './queryAll.js';
 import { removeLink } from './removeLink.js';
 
-const liveStatuses = new Set(['approved', 'active']);
+/** A held lease left alone this long is checked against the link Azure really has. */
+const settledLeaseInMs = 60_000;
 
 /**
- * Makes Azure agree with the broker's records: holders whose request is no longer live are let
- * go, abandoned deletions are finished, and every link on a governed Bastion host that no lease
- * accounts for is deleted. Returns how many links it deleted.
+ * Makes Azure agree with the broker's records: holders whose grants are over are let go (with the
+ * link and its sessions), abandoned removals are finished, links that differ from what a lease
+ * records are replaced, and every link on a governed Bastion host that no lease accounts for is
+ * deleted. Returns how many links it removed.
  */
 export async function reconcileLinks(context: BrokerContext): Promise<number> {
   let removed = 0;
@@ -31,36 +33,55 @@ export async function reconcileLinks(context: BrokerContext): Promise<number> {
 async function settleLease(context: BrokerContext, lease: LinkLease): Promise<number> {
   const vm = parseResourceId(lease.vmId, 'virtualMachine');
   const bastion = parseResourceId(lease.bastionHostId, 'bastionHost');
-  const leavers: string[] =
-    lease.state === 'deleting' ? [reconciler] : await deadHolders(context, lease);
-  let removed = 0;
-  for (const leaver of leavers) {
-    try {
-      const removal = await leaveLease(context, vm, leaver);
-      if (removal) {
-        const requestId = leaver === reconciler ? undefined : leaver;
-        await removeLink(context, bastion, vm, removal, requestId);
-        await auditOrphan(context, lease.vmId, requestId);
-        removed++;
-      }
-    } catch (caught) {
-      if (!(caught instanceof LinkBusyError)) {
-        throw caught;
-      }
+  try {
+    if (lease.state === 'deleting') {
+      return await carryOut(context, bastion, vm, await leaveLease(context, vm, reconciler));
+    }
+    const [leaver, ...others] = await departedHolders(context, lease);
+    if (leaver) {
+      return await carryOut(context, bastion, vm, await leaveLease(context, vm, leaver, others));
+    }
+    if (await needsRepair(context, lease, bastion, vm)) {
+      return await carryOut(context, bastion, vm, await startRepair(context, vm, lease));
+    }
+  } catch (caught) {
+    if (!(caught instanceof LinkBusyError)) {
+      throw caught;
     }
   }
-  return removed;
+  return 0;
 }
 
-async function deadHolders(context: BrokerContext, lease: LinkLease): Promise<RequestId[]> {
-  const dead: RequestId[] = [];
-  for (const holder of lease.holders) {
-    const request = await context.requests.get(holder);
-    if (!request || !liveStatuses.has(request.value.status)) {
-      dead.push(holder);
-    }
+async function carryOut(
+  context: BrokerContext,
+  bastion: BastionHostId,
+  vm: VmResourceId,
+  removal: LinkRemoval | undefined,
+): Promise<number> {
+  if (!removal) {
+    return 0;
   }
-  return dead;
+  const requestId = removal.by === reconciler ? undefined : removal.by;
+  if (!(await removeLink(context, bastion, vm, removal, requestId))) {
+    return 0;
+  }
+  await auditOrphan(context, formatResourceId(vm), requestId);
+  return 1;
+}
+
+/** Whether a settled lease's holders would be handed no link, or not the one Azure has. */
+async function needsRepair(
+  context: BrokerContext,
+  lease: LinkLease,
+  bastion: BastionHostId,
+  vm: VmResourceId,
+): Promise<boolean> {
+  const age = context.clock.now().getTime() - new Date(lease.updatedAt).getTime();
+  if (lease.fingerprint === undefined || age < settledLeaseInMs) {
+    return false;
+  }
+  const link = await context.links.getLink(bastion, vm);
+  return !link || fingerprintOf(link.url) !== lease.fingerprint;
 }
 
 async function removeUnleasedLinks(
@@ -73,12 +94,7 @@ async function removeUnleasedLinks(
     if (!vm || (await context.leases.get(leaseIdOf(vm)))) {
       continue;
     }
-    const removal = await claimOrphan(context, vm, bastion);
-    if (removal) {
-      await removeLink(context, bastion, vm, removal, undefined);
-      await auditOrphan(context, link.vmId, undefined);
-      removed++;
-    }
+    removed += await carryOut(context, bastion, vm, await claimOrphan(context, vm, bastion));
   }
   return removed;
 }
@@ -93,6 +109,6 @@ async function auditOrphan(
     actorId: 'system',
     vmId,
     ...(requestId === undefined ? {} : { requestId }),
-    message: `Removed the shareable link of ${vmId} from grants that are no longer live.`,
+    message: `Replaced or removed the shareable link of ${vmId}, which no live grant owned.`,
   });
 }

@@ -4,13 +4,15 @@ import { fingerprintOf } from '../domain/linkLease.js';
 import type { BastionHostId, VmResourceId } from '../domain/resourceId.js';
 import { formatResourceId, isSameResource, tryParseResourceId } from '../domain/resourceId.js';
 import type { BrokerContext } from './brokerContext.js';
-import { finishRemoval, getLease } from './linkLeases.js';
+import { finishRemoval, getLease, ownsRemoval } from './linkLeases.js';
 
 /**
  * Carries out a removal of a VM's shareable link: deletes the link and confirms it gone,
  * disconnects the live Bastion sessions on the VM (deleting a link leaves them up, and Bastion
  * does not say which link a session came through), and, if other grants still hold the VM, has
- * Bastion make a new link for them. Safe to repeat until it succeeds.
+ * Bastion make a new link for them. Before each change in Azure it checks that the removal is
+ * still its own, so a worker that was taken over stops instead of undoing its successor's work.
+ * Returns whether this call finished the removal. Safe to repeat until it succeeds.
  */
 export async function removeLink(
   context: BrokerContext,
@@ -18,11 +20,14 @@ export async function removeLink(
   vm: VmResourceId,
   removal: LinkRemoval,
   requestId: string | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const vmId = formatResourceId(vm);
   const about = { vmId, ...(requestId === undefined ? {} : { requestId }) };
 
   const link = await context.links.getLink(bastion, vm);
+  if (!(await ownsRemoval(context, vm, removal))) {
+    return false;
+  }
   if (link) {
     await context.links.deleteLink(bastion, vm, link.url);
     await context.audit.append({
@@ -33,12 +38,20 @@ export async function removeLink(
       details: { linkFingerprint: fingerprintOf(link.url) },
     });
   }
+  if (!(await ownsRemoval(context, vm, removal))) {
+    return false;
+  }
   await disconnectSessions(context, bastion, vm, about);
 
-  const remaining = (await getLease(context, vm))?.holders.length ?? 0;
+  const lease = await getLease(context, vm);
+  if (lease?.removal?.id !== removal.id) {
+    return false;
+  }
+  const remaining = lease.holders.length;
   const fingerprint =
     remaining > 0 ? fingerprintOf((await context.links.createLink(bastion, vm)).url) : undefined;
-  if ((await finishRemoval(context, vm, removal, fingerprint)) && fingerprint) {
+  const finished = await finishRemoval(context, vm, removal, fingerprint);
+  if (finished && fingerprint) {
     await context.audit.append({
       ...about,
       action: 'link.rotated',
@@ -47,6 +60,7 @@ export async function removeLink(
       details: { linkFingerprint: fingerprint, holders: remaining },
     });
   }
+  return finished;
 }
 
 async function disconnectSessions(

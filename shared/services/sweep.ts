@@ -4,6 +4,7 @@ import { timeOut } from '../domain/requestTransitions.js';
 import { createLogger } from '../logger.js';
 import type { BrokerContext } from './brokerContext.js';
 import { timedOutEvent } from './decideRequest.js';
+import { LinkBusyError } from './linkLeases.js';
 import { queryAll } from './queryAll.js';
 import { rejectedTokens } from './rejectedTokens.js';
 import { reconcileLinks } from './reconcileLinks.js';
@@ -52,9 +53,21 @@ export async function sweep(context: BrokerContext): Promise<SweepReport> {
     'c.status = "active" AND (c.expiresAt <= @now OR IS_DEFINED(c.revocation))',
     now,
   );
+  // Grants on one VM that end together share one removal: those that waited for it finish after.
+  const waiting: string[] = [];
   await forEachConcurrently(due, revocationsAtOnce, (request) =>
-    attempt(request.id, () => revokeGrant(context, request.id)),
+    attempt(request.id, () =>
+      revokeGrant(context, request.id).catch((caught: unknown) => {
+        if (!(caught instanceof LinkBusyError)) {
+          throw caught;
+        }
+        waiting.push(request.id);
+      }),
+    ),
   );
+  for (const requestId of waiting) {
+    await attempt(requestId, () => revokeGrant(context, requestId));
+  }
 
   const stalledBefore = new Date(now.getTime() - stalledIssueInMs);
   const stalled = await findRequests(
