@@ -100,7 +100,7 @@ export async function leaveLease(
       return undefined;
     }
     const leaving = new Set<string>([leaver, ...alsoLeaving]);
-    removal = { by: leaver, id: context.ids.newId(), startedAt: at };
+    removal = newRemoval(context, leaver, at);
     return {
       ...lease,
       holders: lease.holders.filter((holder) => !leaving.has(holder)),
@@ -128,7 +128,7 @@ export async function startRepair(
     if (!lease || lease.state !== 'held' || lease.updatedAt !== seen.updatedAt) {
       return undefined;
     }
-    removal = { by: reconciler, id: context.ids.newId(), startedAt: at };
+    removal = newRemoval(context, reconciler, at);
     return {
       ...lease,
       state: 'deleting',
@@ -147,7 +147,7 @@ export async function claimOrphan(
   bastion: BastionHostId,
 ): Promise<LinkRemoval | undefined> {
   const at = context.clock.now().toISOString();
-  const removal = { by: reconciler, id: context.ids.newId(), startedAt: at };
+  const removal = newRemoval(context, reconciler, at);
   const lease: LinkLease = {
     ...newLease(vm, formatResourceId(bastion), '' as RequestId, at),
     holders: [],
@@ -202,6 +202,11 @@ export async function getLease(
   vm: VmResourceId,
 ): Promise<LinkLease | undefined> {
   return (await context.leases.get(leaseIdOf(vm)))?.value;
+}
+
+/** A removal by `by` starting now, with a fresh id. */
+function newRemoval(context: BrokerContext, by: string, at: string): LinkRemoval {
+  return { by, id: context.ids.newId(), startedAt: at };
 }
 
 /** Applies `change` to the VM's lease as a conditional write, re-deciding on every conflict. */

@@ -5,9 +5,13 @@ import type { RequestId } from '../../shared/domain/ids.js';
 import { parseResourceId } from '../../shared/domain/resourceId.js';
 import type { BrokerContext } from '../../shared/services/brokerContext.js';
 import { issueGrant } from '../../shared/services/issueGrant.js';
-import type { LinkGateway } from '../../shared/services/ports/linkGateway.js';
 import type { TestBroker } from '../support/testBroker.js';
-import { aPendingRequest, anActiveGrant, startTestBroker } from '../support/testBroker.js';
+import {
+  aPendingRequest,
+  anActiveGrant,
+  startTestBroker,
+  withLinks,
+} from '../support/testBroker.js';
 
 const minute = 60_000;
 
@@ -187,17 +191,10 @@ describe('the broker under concurrency', () => {
 
 /** The broker's context, but the process dies right after Bastion created the link. */
 function crashingAfterCreate(context: BrokerContext): BrokerContext {
-  const links = context.links;
-  const crashing: LinkGateway = {
+  return withLinks(context, {
     createLink: async (bastion, vm) => {
-      await links.createLink(bastion, vm);
+      await context.links.createLink(bastion, vm);
       throw new Error('The process stopped.');
     },
-    getLink: (bastion, vm) => links.getLink(bastion, vm),
-    listLinks: (bastion) => links.listLinks(bastion),
-    deleteLink: (bastion, vm, url) => links.deleteLink(bastion, vm, url),
-    listSessions: (bastion) => links.listSessions(bastion),
-    disconnectSessions: (bastion, ids) => links.disconnectSessions(bastion, ids),
-  };
-  return { ...context, links: crashing };
+  });
 }

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { estateIds } from '../../dev/seed.js';
 import { parseResourceId } from '../../shared/domain/resourceId.js';
-import type { BrokerContext } from '../../shared/services/brokerContext.js';
 import { issueGrant } from '../../shared/services/issueGrant.js';
-import type { LinkGateway } from '../../shared/services/ports/linkGateway.js';
 import { revokeGrant } from '../../shared/services/revokeGrant.js';
 import type { TestBroker } from '../support/testBroker.js';
-import { aPendingRequest, anActiveGrant, startTestBroker } from '../support/testBroker.js';
+import {
+  aPendingRequest,
+  anActiveGrant,
+  startTestBroker,
+  withLinks,
+} from '../support/testBroker.js';
 
 const minute = 60_000;
 const bastion = parseResourceId(estateIds.bastion, 'bastionHost');
@@ -141,18 +144,3 @@ describe('a shared link under concurrency', () => {
     await broker.drainQueues();
   });
 });
-
-/** The context with some of its link gateway's methods replaced. */
-function withLinks(context: BrokerContext, overrides: Partial<LinkGateway>): BrokerContext {
-  const links = context.links;
-  const gateway: LinkGateway = {
-    createLink: (host, vm) => links.createLink(host, vm),
-    getLink: (host, vm) => links.getLink(host, vm),
-    listLinks: (host) => links.listLinks(host),
-    deleteLink: (host, vm, url) => links.deleteLink(host, vm, url),
-    listSessions: (host) => links.listSessions(host),
-    disconnectSessions: (host, ids) => links.disconnectSessions(host, ids),
-    ...overrides,
-  };
-  return { ...context, links: gateway };
-}

@@ -8,6 +8,7 @@ import { estateIds } from '../../dev/seed.js';
 import { getBroker } from '../../shared/broker.js';
 import { ManualClock } from '../../shared/domain/clock.js';
 import type { BrokerContext } from '../../shared/services/brokerContext.js';
+import type { LinkGateway } from '../../shared/services/ports/linkGateway.js';
 import { setLogSink } from '../../shared/logger.js';
 
 /** An HTTP answer as tests look at it. */
@@ -157,4 +158,19 @@ export async function anActiveGrant(
   }
   await broker.drainQueues();
   return id;
+}
+
+/** The context with some of its link gateway's methods replaced. */
+export function withLinks(context: BrokerContext, overrides: Partial<LinkGateway>): BrokerContext {
+  const links = context.links;
+  const gateway: LinkGateway = {
+    createLink: (host, vm) => links.createLink(host, vm),
+    getLink: (host, vm) => links.getLink(host, vm),
+    listLinks: (host) => links.listLinks(host),
+    deleteLink: (host, vm, url) => links.deleteLink(host, vm, url),
+    listSessions: (host) => links.listSessions(host),
+    disconnectSessions: (host, ids) => links.disconnectSessions(host, ids),
+    ...overrides,
+  };
+  return { ...context, links: gateway };
 }
