@@ -32,31 +32,67 @@ export interface SweepReport {
  */
 export async function sweep(context: BrokerContext): Promise<SweepReport> {
   const now = context.clock.now();
-  let failures = 0;
-  const attempt = async (requestId: string, step: () => Promise<unknown>) => {
+  const steps = new SweepSteps();
+
+  const timedOut = await timeOutOverdue(context, now, steps);
+  const ended = await endDueGrants(context, now, steps);
+  const requeued = await requeueStalled(context, now, steps);
+  const orphansRemoved = await reconcileLinks(context).catch((caught: unknown) => {
+    steps.failures++;
+    log.warn('Link reconciliation failed; the next run retries', {
+      reason: caught instanceof BrokerError ? caught.code : 'unexpected',
+    });
+    return 0;
+  });
+
+  await auditRejectedTokens(context).catch(() => steps.failures++);
+
+  const report = {
+    timedOut,
+    ended,
+    requeued,
+    orphansRemoved,
+    failures: steps.failures,
+  };
+  if (Object.values(report).some((count) => count > 0)) {
+    log.info('Sweep finished', report);
+  }
+  return report;
+}
+
+/** Runs one step per request; a failure is counted and logged, and the next sweep retries. */
+class SweepSteps {
+  failures = 0;
+
+  async run(requestId: string, step: () => Promise<unknown>): Promise<void> {
     try {
       await step();
     } catch (caught) {
-      failures++;
+      this.failures++;
       const reason = caught instanceof BrokerError ? caught.code : 'unexpected';
       log.warn('Sweep step failed; the next run retries', { requestId, reason });
     }
-  };
+  }
+}
 
+async function timeOutOverdue(context: BrokerContext, now: Date, steps: SweepSteps) {
   const overdue = await findRequests(context, 'c.status = "pending" AND c.decideBy <= @now', now);
   for (const request of overdue) {
-    await attempt(request.id, () => timeOutRequest(context, request.id, now));
+    await steps.run(request.id, () => timeOutRequest(context, request.id, now));
   }
+  return overdue.length;
+}
 
+/** Ends grants past their window or asked to end; grants sharing one removal finish after it. */
+async function endDueGrants(context: BrokerContext, now: Date, steps: SweepSteps) {
   const due = await findRequests(
     context,
     'c.status = "active" AND (c.expiresAt <= @now OR IS_DEFINED(c.revocation))',
     now,
   );
-  // Grants on one VM that end together share one removal: those that waited for it finish after.
   const waiting: string[] = [];
   await forEachConcurrently(due, revocationsAtOnce, (request) =>
-    attempt(request.id, () =>
+    steps.run(request.id, () =>
       revokeGrant(context, request.id).catch((caught: unknown) => {
         if (!(caught instanceof LinkBusyError)) {
           throw caught;
@@ -66,9 +102,12 @@ export async function sweep(context: BrokerContext): Promise<SweepReport> {
     ),
   );
   for (const requestId of waiting) {
-    await attempt(requestId, () => revokeGrant(context, requestId));
+    await steps.run(requestId, () => revokeGrant(context, requestId));
   }
+  return due.length;
+}
 
+async function requeueStalled(context: BrokerContext, now: Date, steps: SweepSteps) {
   const stalledBefore = new Date(now.getTime() - stalledIssueInMs);
   const stalled = await findRequests(
     context,
@@ -76,30 +115,9 @@ export async function sweep(context: BrokerContext): Promise<SweepReport> {
     stalledBefore,
   );
   for (const request of stalled) {
-    await attempt(request.id, () => context.queue.enqueueIssue({ requestId: request.id }));
+    await steps.run(request.id, () => context.queue.enqueueIssue({ requestId: request.id }));
   }
-
-  const orphansRemoved = await reconcileLinks(context).catch((caught: unknown) => {
-    failures++;
-    log.warn('Link reconciliation failed; the next run retries', {
-      reason: caught instanceof BrokerError ? caught.code : 'unexpected',
-    });
-    return 0;
-  });
-
-  await auditRejectedTokens(context).catch(() => failures++);
-
-  const report = {
-    timedOut: overdue.length,
-    ended: due.length,
-    requeued: stalled.length,
-    orphansRemoved,
-    failures,
-  };
-  if (Object.values(report).some((count) => count > 0)) {
-    log.info('Sweep finished', report);
-  }
-  return report;
+  return stalled.length;
 }
 
 /** Ends of grants run side by side, so one slow Azure answer does not hold up the others. */
