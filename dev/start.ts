@@ -25,7 +25,8 @@ ${userLines.join('\n')}
     TOKEN=$(npm run --silent token -- alice)
     curl -s -X POST ${api}/requests -H "authorization: Bearer $TOKEN" \\
       -H 'content-type: application/json' \\
-      -d '{"vmId":"${estateIds.linuxVm}","access":"link","protocol":"ssh","duration":"PT1H","justification":"Investigate the failing nightly job"}'
+      -d '{"vmId":"${estateIds.linuxVm}","access":"link","protocol":"ssh",'\\
+'"duration":"PT1H","justification":"Investigate the failing nightly job"}'
 
   Or walk the whole lifecycle in another terminal: npm run demo
   Stop with Ctrl+C.

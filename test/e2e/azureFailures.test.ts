@@ -3,7 +3,12 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { estateIds } from '../../dev/seed.js';
 import { issueGrant } from '../../shared/services/issueGrant.js';
 import type { TestBroker } from '../support/testBroker.js';
-import { aPendingRequest, anActiveGrant, startTestBroker } from '../support/testBroker.js';
+import {
+  aPendingRequest,
+  anActiveGrant,
+  startTestBroker,
+  viewRequest,
+} from '../support/testBroker.js';
 
 const minute = 60_000;
 const notLast = { finalAttempt: false };
@@ -23,8 +28,8 @@ describe('the broker when Azure fails', () => {
     await broker.sweep();
   });
 
-  async function view(id: string, as = 'alice') {
-    return (await broker.call('GET', `/requests/${id}`, { token: await broker.tokenFor(as) })).json;
+  function refuseNextCreate(status: number): void {
+    broker.running.azure.injectFault({ pathContains: 'createShareableLinks', status, times: 1 });
   }
 
   async function approve(id: string): Promise<void> {
@@ -50,7 +55,7 @@ describe('the broker when Azure fails', () => {
 
     await issueGrant(await broker.context(), id, notLast);
 
-    const current = await view(id);
+    const current = await viewRequest(broker, id);
     assert.equal(current.status, 'active');
     assert.equal(typeof current.link, 'string', 'the active grant keeps its link');
     await revoke(id);
@@ -58,33 +63,25 @@ describe('the broker when Azure fails', () => {
 
   it('keeps an approved request and retries when Azure answers 409 (operation in progress)', async () => {
     const id = await aPendingRequest(broker);
-    broker.running.azure.injectFault({
-      pathContains: 'createShareableLinks',
-      status: 409,
-      times: 1,
-    });
+    refuseNextCreate(409);
     await approve(id);
 
     await assert.rejects(issueGrant(await broker.context(), id, notLast));
-    assert.equal((await view(id)).status, 'approved');
+    assert.equal((await viewRequest(broker, id)).status, 'approved');
     await issueGrant(await broker.context(), id, notLast);
-    assert.equal((await view(id)).status, 'active');
+    assert.equal((await viewRequest(broker, id)).status, 'active');
     await revoke(id);
   });
 
   it('fails a grant that could not be issued within 30 minutes of approval', async () => {
     const id = await aPendingRequest(broker);
-    broker.running.azure.injectFault({
-      pathContains: 'createShareableLinks',
-      status: 409,
-      times: 1,
-    });
+    refuseNextCreate(409);
     await approve(id);
     await assert.rejects(issueGrant(await broker.context(), id, notLast));
 
     broker.clock.advance(31 * minute);
     await issueGrant(await broker.context(), id, notLast);
-    const failed = await view(id);
+    const failed = await viewRequest(broker, id);
     assert.equal(failed.status, 'failed');
     assert.match(failed.failureReason as string, /30 minutes/);
     assert.deepEqual(broker.running.azure.links(), []);
@@ -106,7 +103,7 @@ describe('the broker when Azure fails', () => {
     await broker.call('POST', `/requests/${id}/revoke`, { token: await broker.tokenFor('alice') });
     await broker.drainQueues();
 
-    const pending = await view(id);
+    const pending = await viewRequest(broker, id);
     assert.equal(pending.status, 'active');
     assert.equal(pending.revocationPending, true);
     assert.ok((pending.revocationAttempts as number) >= 1);
@@ -115,16 +112,16 @@ describe('the broker when Azure fails', () => {
     broker.running.azure.reset();
     broker.clock.advance(minute);
     await broker.sweep();
-    assert.equal((await view(id)).status, 'revoked');
+    assert.equal((await viewRequest(broker, id)).status, 'revoked');
     assert.deepEqual(broker.running.azure.sessions(), []);
   });
 
   it('stops handing out the link once the window has ended, before any sweep', async () => {
     const id = await anActiveGrant(broker, 'alice', { duration: 'PT1H' });
-    assert.equal(typeof (await view(id)).link, 'string');
+    assert.equal(typeof (await viewRequest(broker, id)).link, 'string');
     broker.clock.advance(61 * minute);
-    assert.equal((await view(id)).link, undefined);
+    assert.equal((await viewRequest(broker, id)).link, undefined);
     await broker.sweep();
-    assert.equal((await view(id)).status, 'expired');
+    assert.equal((await viewRequest(broker, id)).status, 'expired');
   });
 });

@@ -10,6 +10,7 @@ import {
   aPendingRequest,
   anActiveGrant,
   startTestBroker,
+  viewRequest,
   withLinks,
 } from '../support/testBroker.js';
 
@@ -43,10 +44,7 @@ describe('the broker under concurrency', () => {
   }
 
   async function statusOf(id: string): Promise<string> {
-    const answer = await broker.call('GET', `/requests/${id}`, {
-      token: await broker.tokenFor('alice'),
-    });
-    return answer.json.status as string;
+    return (await viewRequest(broker, id)).status as string;
   }
 
   function linkCount(): number {

@@ -7,13 +7,13 @@ import {
   anActiveGrant,
   seededPolicyWith,
   startTestBroker,
+  viewRequest,
 } from '../support/testBroker.js';
 
 const minute = 60_000;
 
 async function statusOf(broker: TestBroker, id: string, as = 'alice'): Promise<string> {
-  const answer = await broker.call('GET', `/requests/${id}`, { token: await broker.tokenFor(as) });
-  return answer.json.status as string;
+  return (await viewRequest(broker, id, as)).status as string;
 }
 
 async function auditActionsOf(broker: TestBroker, id: string): Promise<string[]> {
@@ -268,8 +268,7 @@ describe('the access lifecycle on the embedded default', () => {
       const alices = await anActiveGrant(broker, 'alice');
       const bobs = await anActiveGrant(broker, 'bob');
       const linkOf = async (id: string, alias: string) =>
-        (await broker.call('GET', `/requests/${id}`, { token: await broker.tokenFor(alias) })).json
-          .link as string | undefined;
+        (await viewRequest(broker, id, alias)).link as string | undefined;
       const shared = await linkOf(bobs, 'bob');
       assert.equal(await linkOf(alices, 'alice'), shared, 'Bastion keeps one link per VM');
       broker.running.azure.openSession({

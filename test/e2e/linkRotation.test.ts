@@ -9,6 +9,7 @@ import {
   aPendingRequest,
   anActiveGrant,
   startTestBroker,
+  viewRequest,
   withLinks,
 } from '../support/testBroker.js';
 
@@ -30,11 +31,6 @@ describe('a shared link under concurrency', () => {
     await broker.sweep();
     broker.running.azure.reset();
   });
-
-  async function view(id: string, alias: string) {
-    return (await broker.call('GET', `/requests/${id}`, { token: await broker.tokenFor(alias) }))
-      .json;
-  }
 
   async function askToRevoke(id: string, alias: string): Promise<void> {
     await broker.call('POST', `/requests/${id}/revoke`, { token: await broker.tokenFor(alias) });
@@ -72,7 +68,7 @@ describe('a shared link under concurrency', () => {
     await issuing;
     await issueGrant(context, bob, { finalAttempt: false });
 
-    const bobs = await view(bob, 'bob');
+    const bobs = await viewRequest(broker, bob, 'bob');
     assert.equal(bobs.status, 'active');
     assert.equal(bobs.link, broker.running.azure.links()[0]?.url);
     await askToRevoke(bob, 'bob');
@@ -91,8 +87,8 @@ describe('a shared link under concurrency', () => {
     broker.clock.advance(minute);
     await broker.sweep();
 
-    assert.equal((await view(alice, 'alice')).status, 'revoked');
-    const bobs = await view(bob, 'bob');
+    assert.equal((await viewRequest(broker, alice, 'alice')).status, 'revoked');
+    const bobs = await viewRequest(broker, bob, 'bob');
     assert.equal(bobs.status, 'active');
     assert.equal(broker.running.azure.links().length, 1);
     assert.equal(bobs.link, broker.running.azure.links()[0]?.url);
@@ -112,7 +108,7 @@ describe('a shared link under concurrency', () => {
     await broker.sweep();
 
     for (const [index, alias] of ['alice', 'bob', 'dave'].entries()) {
-      assert.equal((await view(grants[index] as string, alias)).status, 'expired');
+      assert.equal((await viewRequest(broker, grants[index] as string, alias)).status, 'expired');
     }
     assert.equal(createCalls(), creates, 'no link made for grants that were over');
     assert.deepEqual(broker.running.azure.links(), []);
@@ -121,11 +117,11 @@ describe('a shared link under concurrency', () => {
   it('replaces a link that is not the one the broker issued', async () => {
     const alice = await anActiveGrant(broker, 'alice');
     const context = await broker.context();
-    const issued = (await view(alice, 'alice')).link as string;
+    const issued = (await viewRequest(broker, alice, 'alice')).link as string;
     await context.links.deleteLink(bastion, linuxVm, issued);
     const foreign = await context.links.createLink(bastion, linuxVm);
     assert.equal(
-      (await view(alice, 'alice')).link,
+      (await viewRequest(broker, alice, 'alice')).link,
       undefined,
       'a foreign link is never handed out',
     );
@@ -133,7 +129,7 @@ describe('a shared link under concurrency', () => {
     broker.clock.advance(2 * minute);
     await broker.sweep();
 
-    const repaired = (await view(alice, 'alice')).link;
+    const repaired = (await viewRequest(broker, alice, 'alice')).link;
     assert.equal(typeof repaired, 'string');
     assert.notEqual(repaired, foreign.url);
     assert.deepEqual(

@@ -174,3 +174,13 @@ export function withLinks(context: BrokerContext, overrides: Partial<LinkGateway
   };
   return { ...context, links: gateway };
 }
+
+/** A request as `alias` reads it through the API (alice by default). */
+export async function viewRequest(
+  broker: TestBroker,
+  id: string,
+  alias = 'alice',
+): Promise<ApiAnswer['json']> {
+  return (await broker.call('GET', `/requests/${id}`, { token: await broker.tokenFor(alias) }))
+    .json;
+}
